@@ -1,4 +1,4 @@
-"""Retry policy for AI provider calls: capped exponential backoff with full jitter, and what is retryable.
+"""Retry policy for AI provider calls (capped exponential backoff, full jitter) and the attempt events.
 
 Pure: no I/O, no clock, no global random state. The caller owns sleeping and passes its own
 ``random.Random`` so tests are deterministic.
@@ -14,8 +14,9 @@ them return in lockstep (AWS Architecture Blog, "Exponential Backoff And Jitter"
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal, Protocol
 
 # 408 and 429 are the only 4xx answers that may succeed when asked again; 400/401/403/404 will not.
 RETRYABLE_CLIENT_STATUSES: frozenset[int] = frozenset({408, 429})
@@ -78,3 +79,82 @@ class RetryPolicy:
     def should_retry(self, attempt: int, reason: FailReason) -> bool:
         """True when attempt ``attempt`` failed for ``reason`` and another attempt is allowed."""
         return reason.retryable and attempt < self.max_attempts
+
+
+# --- attempt events: what a metrics subscriber counts, without this package importing prometheus ---
+
+AttemptOutcome = Literal["ok", "fail"]
+RetryOutcome = Literal["success", "fail"]
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptEvent:
+    """One call to the upstream model, reported once it has succeeded or failed.
+
+    ``will_retry`` says whether another attempt follows; ``delay_s`` is the backoff slept before it.
+    """
+
+    provider: str
+    model: str
+    attempt: int  # 1-based
+    outcome: AttemptOutcome
+    reason: FailReason | None = None  # None when outcome == "ok"
+    status: int | None = None  # HTTP status, when the upstream answered with one
+    duration_s: float = 0.0
+    will_retry: bool = False
+    delay_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ParseEvent:
+    """One ``parse()`` call, reported after its last attempt (and before any fallback runs)."""
+
+    provider: str
+    model: str
+    attempts: int
+    outcome: AttemptOutcome  # "ok": the upstream gave a valid parse; "fail": it did not
+    reason: FailReason | None = None  # reason of the last failed attempt when outcome == "fail"
+    fallback: bool = False  # the result came from the fallback provider
+
+    @property
+    def retried(self) -> bool:
+        return self.attempts > 1
+
+    @property
+    def retry_outcome(self) -> RetryOutcome | None:
+        """``success``/``fail`` for a parse that needed a retry, ``None`` for one that did not."""
+        if not self.retried:
+            return None
+        return "success" if self.outcome == "ok" else "fail"
+
+
+class ProviderEvents(Protocol):
+    """Subscriber to a provider's attempts and parses (the metrics module implements it)."""
+
+    def on_attempt(self, event: AttemptEvent) -> None: ...
+
+    def on_parse(self, event: ParseEvent) -> None: ...
+
+
+class NullProviderEvents:
+    """Ignores every event."""
+
+    def on_attempt(self, event: AttemptEvent) -> None:
+        return None
+
+    def on_parse(self, event: ParseEvent) -> None:
+        return None
+
+
+@dataclass(slots=True)
+class RecordingProviderEvents:
+    """Keeps every event in memory, in order; the in-memory twin for tests and debugging."""
+
+    attempts: list[AttemptEvent] = field(default_factory=list)
+    parses: list[ParseEvent] = field(default_factory=list)
+
+    def on_attempt(self, event: AttemptEvent) -> None:
+        self.attempts.append(event)
+
+    def on_parse(self, event: ParseEvent) -> None:
+        self.parses.append(event)
