@@ -1,0 +1,112 @@
+"""RFC 9457 problem details: every error the API returns is `application/problem+json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from meallog.errors import MeallogError
+
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, *, errors: list[dict[str, Any]] | None = None,
+            **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+        out.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid"),
+                    "type": err.get("type", "value_error")})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(MeallogError)
+    async def _domain(_: Request, exc: MeallogError) -> JSONResponse:
+        field = exc.extra.get("field")
+        errors = [{"field": field, "message": exc.detail}] if field else None
+        return problem(exc.status, exc.title, exc.detail, errors=errors)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _field_errors(exc)
+        if any(e["type"] in ("json_invalid", "json_type") for e in errors):
+            return problem(400, "Malformed JSON", "the request body is not valid JSON", errors=errors)
+        fields = ", ".join(sorted({e["field"] for e in errors}))
+        return problem(422, "Invalid input", f"invalid field(s): {fields}", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else "error"
+        if exc.status_code == 400 and "parsing the body" in detail:
+            return problem(400, "Malformed body", "the request body is not valid UTF-8 JSON",
+                           errors=[{"field": "body", "message": detail}])
+        return problem(exc.status_code, _title(exc.status_code), detail)
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class BodyLimit:
+    """Pure ASGI middleware: refuse bodies over `limit` bytes with 413 before the app reads them."""
+
+    def __init__(self, app: Any, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await self._reject(scope, receive, send)
+                    return
+        seen = 0
+
+        async def limited_receive() -> dict[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            await self._reject(scope, receive, send)
+
+    async def _reject(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        response = problem(413, "Payload too large", f"request body exceeds {self.limit} bytes",
+                           errors=[{"field": "body", "message": f"at most {self.limit} bytes"}])
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,110 @@
+"""The one place wiring happens: settings -> engine, provider, services -> FastAPI app."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from meallog import __version__
+from meallog.api import problems
+from meallog.clock import Clock, SystemClock
+from meallog.logs.facade import MealLogs
+from meallog.logs.paths import LegacyPaths
+from meallog.logs.router import router as logs_router
+from meallog.logs.service import LogService
+from meallog.nutrition.types import Provider
+from meallog.settings import Settings
+from meallog.store.db import make_engine, make_sessionmaker
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    provider: Provider
+    logs: MealLogs
+    background: list[Any] = field(default_factory=list)
+
+
+def build_provider_from(settings: Settings) -> Provider:
+    from meallog.providers.factory import build_provider
+
+    return build_provider(
+        name=settings.ai_provider,
+        model=settings.gemini_model,
+        api_key=settings.gemini_api_key,
+        base_url=settings.gemini_base_url,
+    )
+
+
+def build_services(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    provider: Provider | None = None,
+) -> Services:
+    engine = engine or make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    clock = clock or SystemClock()
+    provider = provider or build_provider_from(settings)
+    service = LogService(provider=provider)
+    logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=LegacyPaths(service=service))
+    return Services(settings=settings, engine=engine, sessions=sessions, clock=clock, provider=provider, logs=logs)
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None,
+               start_background: bool = False) -> FastAPI:
+    settings = settings or (services.settings if services else Settings())
+    services = services or build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        started = []
+        if start_background:
+            for svc in services.background:
+                svc.start()
+                started.append(svc)
+        try:
+            yield
+        finally:
+            for svc in reversed(started):
+                svc.stop()
+
+    app = FastAPI(title="meallog", version=__version__, lifespan=lifespan,
+                  description="Meal logging with a safe legacy -> v2 nutrition migration.")
+    app.state.services = services
+    problems.install(app)
+    app.include_router(logs_router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": settings.app_version}
+
+    @app.get("/readyz", tags=["ops"])
+    def readyz() -> JSONResponse:
+        try:
+            with services.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any database failure means not ready
+            return problems.problem(503, "Not ready", f"database unavailable: {type(exc).__name__}")
+        return JSONResponse({"status": "ready", "database": services.engine.dialect.name})
+
+    @app.get("/meta", tags=["ops"])
+    def meta(request: Request) -> dict[str, Any]:
+        from meallog.nutrition import foods
+
+        return {"version": settings.app_version, "provider": services.provider.name,
+                "model": services.provider.model, "food_table": foods.attribution()}
+
+    app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
+    _ = Response
+    return app

@@ -1,0 +1,66 @@
+"""One exception root. HTTP status and CLI exit code are assigned here, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class MeallogError(Exception):
+    status: int = 400
+    title: str = "Bad request"
+    exit_code: int = 1
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(MeallogError):
+    status = 404
+    title = "Not found"
+
+
+class LogNotFound(NotFound):
+    title = "Log not found"
+
+
+class Conflict(MeallogError):
+    status = 409
+    title = "Conflict"
+
+
+class IdempotencyConflict(Conflict):
+    title = "Idempotency-Key reused with a different request"
+
+
+class NotDeleted(Conflict):
+    title = "Log is not deleted"
+
+
+class InvalidInput(MeallogError):
+    status = 422
+    title = "Invalid input"
+    exit_code = 2
+
+
+class Unauthorized(MeallogError):
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(MeallogError):
+    status = 403
+    title = "Forbidden"
+
+
+class InvalidTransition(Conflict):
+    """A flag or phase change that the phase order does not allow."""
+
+    title = "Invalid phase transition"
+    exit_code = 3
+
+
+class GateRed(Conflict):
+    title = "Diff-Gate is not green"
+    exit_code = 4

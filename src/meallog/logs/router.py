@@ -1,0 +1,99 @@
+"""HTTP routes of the meal log. Thin: auth, one transaction per request, the facade does the work."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from meallog.api.auth import bearer, user_for_token
+from meallog.errors import InvalidInput
+from meallog.logs.schemas import DayOut, LogCreate, LogOut, LogUpdate
+from meallog.store.db import session_scope
+from meallog.store.models import User
+
+router = APIRouter(tags=["logs"])
+
+LogId = Annotated[int, Path(ge=1, le=2**62, description="log id")]
+
+
+def _services(request: Request) -> Any:
+    return request.app.state.services
+
+
+def _user_id(request: Request, authorization: Annotated[str | None, Header()] = None) -> int:
+    token = bearer(authorization)
+    with session_scope(_services(request).sessions) as s:
+        return user_for_token(s, token).id
+
+
+UserId = Annotated[int, Depends(_user_id)]
+
+
+def _load_user(s: Session, user_id: int) -> User:
+    user = s.get(User, user_id)
+    assert user is not None
+    return user
+
+
+@router.post("/logs", status_code=201, response_model=LogOut)
+def create_log(
+    request: Request,
+    payload: LogCreate,
+    user_id: UserId,
+    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+) -> JSONResponse:
+    svc = _services(request)
+    if idempotency_key is not None and not idempotency_key.strip():
+        raise InvalidInput("Idempotency-Key must not be blank", field="Idempotency-Key")
+    status, body = svc.logs.create(user_id=user_id, payload=payload, idempotency_key=idempotency_key)
+    return JSONResponse(body, status_code=status)
+
+
+@router.get("/logs", response_model=list[LogOut])
+def list_logs(
+    request: Request,
+    user_id: UserId,
+    date_: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD in the user's zone")] = None,
+    include_deleted: bool = False,
+) -> JSONResponse:
+    svc = _services(request)
+    views = svc.logs.list_day(user_id=user_id, day=date_, include_deleted=include_deleted)
+    return JSONResponse([v.to_json() for v in views])
+
+
+@router.get("/logs/{log_id}", response_model=LogOut)
+def get_log(request: Request, log_id: LogId, user_id: UserId) -> JSONResponse:
+    return JSONResponse(_services(request).logs.get(user_id=user_id, log_id=log_id).to_json())
+
+
+@router.patch("/logs/{log_id}", response_model=LogOut)
+def patch_log(request: Request, log_id: LogId, payload: LogUpdate, user_id: UserId) -> JSONResponse:
+    if payload.text is None and payload.eaten_at is None and payload.meal_type is None:
+        raise InvalidInput("nothing to change: give text, eaten_at or meal_type", field="body")
+    view = _services(request).logs.update(user_id=user_id, log_id=log_id, payload=payload)
+    return JSONResponse(view.to_json())
+
+
+@router.delete("/logs/{log_id}", response_model=LogOut)
+def delete_log(request: Request, log_id: LogId, user_id: UserId) -> JSONResponse:
+    return JSONResponse(_services(request).logs.delete(user_id=user_id, log_id=log_id).to_json())
+
+
+@router.post("/logs/{log_id}/restore", response_model=LogOut)
+def restore_log(request: Request, log_id: LogId, user_id: UserId) -> JSONResponse:
+    """Runbook §7: restore a soft-deleted log. 404 unknown or foreign id, 409 when not deleted."""
+    return JSONResponse(_services(request).logs.restore(user_id=user_id, log_id=log_id).to_json())
+
+
+@router.get("/days/{day}", response_model=DayOut)
+def get_day(request: Request, day: date, user_id: UserId) -> JSONResponse:
+    svc = _services(request)
+    return JSONResponse(svc.logs.day(user_id=user_id, day=day))
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt else None

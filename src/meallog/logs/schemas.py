@@ -1,0 +1,77 @@
+"""Request and response bodies of the meal-log API (DTO v1 is the legacy view)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MealType = Literal["breakfast", "lunch", "dinner", "snack"]
+MAX_TEXT = 1999
+
+
+class LogCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="Free meal text, e.g. 'ご飯 1杯と味噌汁'")
+    eaten_at: datetime | None = Field(default=None, description="When eaten; naive times are the user's zone")
+    meal_type: MealType | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("text must not be blank")
+        if "\x00" in v:
+            raise ValueError("text must not contain NUL characters")
+        return v
+
+
+class LogUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    eaten_at: datetime | None = None
+    meal_type: MealType | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("text must not be blank")
+        if v is not None and "\x00" in v:
+            raise ValueError("text must not contain NUL characters")
+        return v
+
+
+class TotalsOut(BaseModel):
+    kcal: float
+    protein_g: float
+    fat_g: float
+    carbs_g: float
+
+
+class LogOut(BaseModel):
+    """The log as clients have always seen it (legacy view, DTO v1 nutrition)."""
+
+    id: int
+    text: str
+    eaten_at: datetime
+    local_date: date
+    meal_type: str | None
+    items: list[dict[str, Any]]
+    totals: TotalsOut
+    deleted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    source: Literal["legacy", "adapter", "v2"] = "legacy"
+
+
+class DayOut(BaseModel):
+    date: date
+    time_zone: str
+    count: int
+    totals: TotalsOut
+    logs: list[LogOut]

@@ -1,0 +1,261 @@
+"""Meal log domain: create, read, edit, delete, restore, day totals. Takes a Session; never commits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from meallog.errors import IdempotencyConflict, LogNotFound, NotDeleted
+from meallog.logs.schemas import LogCreate, LogUpdate
+from meallog.nutrition.legacy import compute_legacy
+from meallog.nutrition.types import Provider, ProviderResult
+from meallog.store.models import IngestRequest, LogKey, MealLog, User
+
+
+@dataclass(frozen=True, slots=True)
+class LogView:
+    """A log as the API shows it (legacy view), whichever store it was read from."""
+
+    id: int
+    text: str
+    eaten_at: datetime
+    local_date: date
+    meal_type: str | None
+    items: list[dict[str, Any]]
+    totals: dict[str, float]
+    deleted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    source: str = "legacy"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "eaten_at": self.eaten_at.isoformat(),
+            "local_date": self.local_date.isoformat(),
+            "meal_type": self.meal_type,
+            "items": self.items,
+            "totals": self.totals,
+            "deleted_at": self.deleted_at.isoformat() if self.deleted_at else None,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "version": self.version,
+            "source": self.source,
+        }
+
+
+def view_of_legacy(log: MealLog) -> LogView:
+    return LogView(
+        id=log.id,
+        text=log.text,
+        eaten_at=log.eaten_at,
+        local_date=log.local_date,
+        meal_type=log.meal_type,
+        items=list(log.items),
+        totals=dict(log.totals),
+        deleted_at=log.deleted_at,
+        created_at=log.created_at,
+        updated_at=log.updated_at,
+        version=log.version,
+        source="legacy",
+    )
+
+
+def zone_of(user: User) -> ZoneInfo:
+    return ZoneInfo(user.time_zone or "Asia/Tokyo")
+
+
+def resolve_eaten_at(value: datetime | None, *, user: User, now: datetime) -> datetime:
+    """Naive times are in the user's zone; no time means now."""
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone_of(user))
+    return value
+
+
+def infer_meal_type(local: datetime) -> str:
+    h = local.hour
+    if 4 <= h < 11:
+        return "breakfast"
+    if 11 <= h < 16:
+        return "lunch"
+    if 16 <= h < 22:
+        return "dinner"
+    return "snack"
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
+def request_hash(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def sum_totals(views: list[LogView]) -> dict[str, float]:
+    out = {"kcal": 0.0, "protein_g": 0.0, "fat_g": 0.0, "carbs_g": 0.0}
+    for v in views:
+        for k in out:
+            out[k] += float(v.totals.get(k, 0.0))
+    return {"kcal": round(out["kcal"]), **{k: round(out[k], 1) for k in ("protein_g", "fat_g", "carbs_g")}}
+
+
+# Called in the user's transaction after each legacy write; the migration harness plugs in here.
+WriteHook = Callable[[Session, MealLog, ProviderResult | None, str], None]
+
+
+class LogService:
+    """The legacy write and read path. The migration harness wraps it by phase."""
+
+    def __init__(self, *, provider: Provider) -> None:
+        self.provider = provider
+
+    # ---- writes -------------------------------------------------------------------------
+    def parse(self, text: str, *, user: User) -> ProviderResult:
+        return self.provider.parse(text, locale=None)
+
+    def create_legacy(
+        self,
+        s: Session,
+        *,
+        user: User,
+        payload: LogCreate,
+        now: datetime,
+        log_id: int,
+        parsed: ProviderResult,
+    ) -> MealLog:
+        eaten_at = resolve_eaten_at(payload.eaten_at, user=user, now=now)
+        local = eaten_at.astimezone(zone_of(user))
+        nutrition = compute_legacy(parsed)
+        log = MealLog(
+            id=log_id,
+            user_id=user.id,
+            text=payload.text,
+            eaten_at=eaten_at,
+            local_date=local.date(),
+            meal_type=payload.meal_type or infer_meal_type(local),
+            items=[i.model_dump() for i in nutrition.items],
+            totals=nutrition.totals.model_dump(),
+            provider_result=parsed.to_dict(),
+            version=1,
+            deleted_at=None,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(log)
+        s.flush()
+        return log
+
+    def new_key(self, s: Session, *, user: User, now: datetime, phase: str) -> LogKey:
+        key = LogKey(user_id=user.id, created_at=now, created_phase=phase)
+        s.add(key)
+        s.flush()
+        return key
+
+    def update_legacy(
+        self, log: MealLog, *, user: User, payload: LogUpdate, now: datetime, parsed: ProviderResult | None
+    ) -> MealLog:
+        if payload.text is not None and parsed is not None:
+            nutrition = compute_legacy(parsed)
+            log.text = payload.text
+            log.items = [i.model_dump() for i in nutrition.items]
+            log.totals = nutrition.totals.model_dump()
+            log.provider_result = parsed.to_dict()
+        if payload.eaten_at is not None:
+            log.eaten_at = resolve_eaten_at(payload.eaten_at, user=user, now=now)
+            log.local_date = log.eaten_at.astimezone(zone_of(user)).date()
+        if payload.meal_type is not None:
+            log.meal_type = payload.meal_type
+        log.version += 1
+        log.updated_at = now
+        return log
+
+    # ---- reads --------------------------------------------------------------------------
+    @staticmethod
+    def get_legacy(s: Session, *, user: User, log_id: int, for_update: bool = False) -> MealLog:
+        stmt = select(MealLog).where(MealLog.id == log_id, MealLog.user_id == user.id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        log = s.scalars(stmt).one_or_none()
+        if log is None:
+            raise LogNotFound(f"log {log_id} not found")
+        return log
+
+    @staticmethod
+    def list_legacy(s: Session, *, user: User, day: date, include_deleted: bool = False) -> list[MealLog]:
+        stmt = select(MealLog).where(MealLog.user_id == user.id, MealLog.local_date == day)
+        if not include_deleted:
+            stmt = stmt.where(MealLog.deleted_at.is_(None))
+        return list(s.scalars(stmt.order_by(MealLog.eaten_at, MealLog.id)))
+
+
+def soft_delete(log: MealLog | Any, *, now: datetime) -> None:
+    if log.deleted_at is None:
+        log.deleted_at = now
+        _bump(log, now)
+
+
+def restore(log: MealLog | Any, *, now: datetime) -> None:
+    """Runbook §7: `POST /logs/{id}/restore`. 409 when the log is not deleted."""
+    if log.deleted_at is None:
+        raise NotDeleted(f"log {getattr(log, 'id', getattr(log, 'log_id', '?'))} is not deleted")
+    log.deleted_at = None
+    _bump(log, now)
+
+
+def _bump(log: Any, now: datetime) -> None:
+    if hasattr(log, "version"):
+        log.version += 1
+    else:
+        log.log_version += 1
+    log.updated_at = now
+
+
+# ---- idempotency (Idempotency-Key, stored in ingest_requests) -------------------------------
+@dataclass(frozen=True, slots=True)
+class Replay:
+    status_code: int
+    body: dict[str, Any]
+
+
+def claim_idempotency_key(
+    s: Session, *, user: User, key: str, body_hash: str, now: datetime
+) -> IngestRequest | Replay:
+    """Insert the key first, inside the caller's transaction.
+
+    A concurrent request with the same key blocks on the unique index (PostgreSQL) or the write
+    lock (SQLite) until the first one commits, then fails to insert and replays its response.
+    """
+    row = IngestRequest(user_id=user.id, key=key, request_hash=body_hash, created_at=now)
+    try:
+        with s.begin_nested():
+            s.add(row)
+            s.flush()
+    except IntegrityError:
+        existing = s.scalars(
+            select(IngestRequest).where(IngestRequest.user_id == user.id, IngestRequest.key == key)
+        ).one()
+        return replay_of(existing, body_hash=body_hash)
+    return row
+
+
+def replay_of(existing: IngestRequest, *, body_hash: str) -> Replay:
+    if existing.request_hash != body_hash:
+        raise IdempotencyConflict(
+            "this Idempotency-Key was already used with a different request body", field="Idempotency-Key"
+        )
+    return Replay(status_code=existing.status_code or 201, body=dict(existing.response or {}))

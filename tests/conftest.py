@@ -1,0 +1,106 @@
+"""Shared fixtures: every database test runs on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from meallog.clock import FrozenClock
+from meallog.settings import Settings
+from meallog.store.db import Base, make_engine, make_sessionmaker, session_scope
+from meallog.store.migrate import upgrade
+from tests import pg
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    with pg.server_url() as url:
+        if url is None:
+            if IN_CI:
+                pytest.fail("CI=true but no PostgreSQL could be found or started: PostgreSQL tests must run in CI")
+            pytest.skip("no PostgreSQL server available (set MEALLOG_TEST_PG_URL)")
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_database_url(pg_admin_url: str) -> Iterator[str]:
+    with pg.fresh_database(pg_admin_url) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        target = tmp_path / "meallog.sqlite3"
+        shutil.copyfile(sqlite_template, target)
+        return f"sqlite:///{target}"
+    url: str = request.getfixturevalue("pg_database_url")
+    _truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 11, 20, 3, 0, tzinfo=UTC))  # 12:00 in Tokyo
+
+
+@pytest.fixture
+def make_settings(db_url: str) -> Callable[..., Settings]:
+    def _make(**overrides: Any) -> Settings:
+        base: dict[str, Any] = {"database_url": db_url, "admin_token": "admin-secret", "run_worker": False,
+                                "run_scheduler": False}
+        base.update(overrides)
+        return Settings.model_validate(base)
+
+    return _make
+
+
+@pytest.fixture
+def add_user(engine: Engine, clock: FrozenClock) -> Callable[..., str]:
+    from meallog.users import add_user as _add
+
+    def _make(name: str = "alice", **kw: Any) -> str:
+        with session_scope(make_sessionmaker(engine)) as s:
+            _, token = _add(s, name=name, now=clock.now(), **kw)
+        return token
+
+    return _make
