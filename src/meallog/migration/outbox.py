@@ -1,0 +1,127 @@
+"""Transactional outbox: jobs written in the user's transaction, claimed by workers with a lease.
+
+States: pending -> running (leased) -> done | pending (retry with backoff) | dead (dead letter,
+replayed by `meallog shadow retry`). A worker killed mid-batch leaves `running` rows whose lease
+expires; they are claimed again, and the job handlers are idempotent on (log, version, pipeline
+version), so nothing is lost or written twice. PostgreSQL claims with FOR UPDATE SKIP LOCKED so
+many workers share one table; SQLite serialises writers (BEGIN IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from meallog.store.db import is_postgres
+from meallog.store.models import OutboxJob
+
+
+class JobKind(StrEnum):
+    SHADOW = "shadow"  # P0-P2: compute v2 from the legacy log, write shadow row + diff row
+    V2_SYNC = "v2_sync"  # P1+: complete or refresh the v2 record when the inline write did not
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    DEAD = "dead"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    base_s: float = 2.0
+    cap_s: float = 300.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Exponential backoff with full jitter: uniform(0, min(cap, base * 2**attempt))."""
+        return rng.uniform(0, min(self.cap_s, self.base_s * 2 ** max(attempt - 1, 0)))
+
+
+def enqueue(s: Session, *, kind: JobKind, log_id: int, log_version: int, now: datetime) -> OutboxJob:
+    job = OutboxJob(kind=kind.value, log_id=log_id, log_version=log_version, payload={},
+                    state=JobState.PENDING.value, attempts=0, next_attempt_at=now, created_at=now, updated_at=now)
+    s.add(job)
+    return job
+
+
+def claim(s: Session, *, worker_id: str, now: datetime, batch: int, lease_s: float) -> list[OutboxJob]:
+    """Lease up to `batch` due jobs: pending and due, or running with an expired lease."""
+    due = or_(
+        (OutboxJob.state == JobState.PENDING.value) & (OutboxJob.next_attempt_at <= now),
+        (OutboxJob.state == JobState.RUNNING.value) & (OutboxJob.locked_until < now),
+    )
+    stmt = select(OutboxJob).where(due).order_by(OutboxJob.id).limit(batch)
+    if is_postgres(s):
+        stmt = stmt.with_for_update(skip_locked=True)
+    jobs = list(s.scalars(stmt))
+    until = now + timedelta(seconds=lease_s)
+    for job in jobs:
+        job.state, job.locked_by, job.locked_until, job.updated_at = JobState.RUNNING.value, worker_id, until, now
+        job.attempts += 1
+    s.flush()
+    return jobs
+
+
+def complete(s: Session, job_id: int, *, worker_id: str, now: datetime) -> bool:
+    """Mark done, only if this worker still holds the lease."""
+    res = s.execute(
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.locked_by == worker_id, OutboxJob.state == JobState.RUNNING.value)
+        .values(state=JobState.DONE.value, locked_by=None, locked_until=None, updated_at=now, last_error=None)
+    )
+    return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+def fail(s: Session, job_id: int, *, worker_id: str, now: datetime, error: str, policy: RetryPolicy,
+         rng: random.Random) -> str:
+    """Schedule a retry with backoff, or dead-letter the job after `max_attempts`."""
+    job = s.get(OutboxJob, job_id)
+    if job is None or job.locked_by != worker_id:
+        return "lost-lease"
+    job.last_error, job.locked_by, job.locked_until, job.updated_at = error[:2000], None, None, now
+    if job.attempts >= policy.max_attempts:
+        job.state = JobState.DEAD.value
+    else:
+        job.state = JobState.PENDING.value
+        job.next_attempt_at = now + timedelta(seconds=policy.delay(job.attempts, rng))
+    return job.state
+
+
+def retry_dead(s: Session, *, now: datetime, job_ids: list[int] | None = None) -> int:
+    """Replay dead letters: back to pending with a fresh attempt budget."""
+    stmt = update(OutboxJob).where(OutboxJob.state == JobState.DEAD.value)
+    if job_ids:
+        stmt = stmt.where(OutboxJob.id.in_(job_ids))
+    res = s.execute(stmt.values(state=JobState.PENDING.value, attempts=0, next_attempt_at=now, updated_at=now))
+    return int(res.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    pending: int
+    running: int
+    dead: int
+    done: int
+    oldest_pending_at: datetime | None
+
+    def lag_seconds(self, now: datetime) -> float:
+        return max((now - self.oldest_pending_at).total_seconds(), 0.0) if self.oldest_pending_at else 0.0
+
+
+def stats(s: Session) -> QueueStats:
+    counts = dict(s.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).tuples().all())
+    oldest = s.scalar(select(func.min(OutboxJob.created_at)).where(
+        OutboxJob.state.in_([JobState.PENDING.value, JobState.RUNNING.value])))
+    if oldest is not None and oldest.tzinfo is None:
+        from datetime import UTC
+
+        oldest = oldest.replace(tzinfo=UTC)
+    return QueueStats(pending=counts.get("pending", 0), running=counts.get("running", 0),
+                      dead=counts.get("dead", 0), done=counts.get("done", 0), oldest_pending_at=oldest)
