@@ -74,10 +74,20 @@ __all__ = [
 
 COMMON_LABELNAMES: Final = ("env", "shadow_version", "ai_provider", "model", "app_version")
 
-# Bounds the alerts read directly (le="15.0", le="80.0", le="0.18") must stay exact bucket bounds.
-ABS_BUCKETS: Final = (0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0, 80.0, 120.0, 200.0, 400.0)
-REL_BUCKETS: Final = (0.01, 0.02, 0.05, 0.1, 0.18, 0.25, 0.5, 1.0, 2.0)
-DAY_BUCKETS: Final = (1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0, 80.0, 120.0, 200.0, 400.0, 800.0)
+# Alerts read bucket bounds directly (le="15.0", le="80.0", le="0.18"): thresholds must stay bucket
+# bounds, and the bounds are dense around them so compute_shadow_thresholds.py can move a threshold
+# in small steps (it snaps its recommendation up to the next bound).
+ABS_BUCKETS: Final = (
+    0.5, 1.0, 2.0, 3.0, 5.0, 7.5, 10.0, 12.5, 15.0, 17.5, 20.0, 25.0,
+    30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 100.0, 120.0, 160.0, 200.0, 300.0, 400.0,
+)  # fmt: skip
+REL_BUCKETS: Final = (
+    0.01, 0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25, 0.3, 0.4, 0.5, 1.0, 2.0,
+)  # fmt: skip
+DAY_BUCKETS: Final = (
+    1.0, 2.0, 5.0, 10.0, 12.5, 15.0, 17.5, 20.0, 25.0, 30.0, 40.0, 50.0,
+    60.0, 70.0, 80.0, 100.0, 120.0, 160.0, 200.0, 300.0, 400.0, 800.0,
+)  # fmt: skip
 SHADOW_JOB_BUCKETS: Final = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 OPS_JOB_BUCKETS: Final = (0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 1800.0, 3600.0)
 HTTP_BUCKETS: Final = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
