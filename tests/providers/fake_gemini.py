@@ -125,5 +125,7 @@ def start_fake_gemini() -> FakeGemini:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     fake = FakeGemini(server)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-gemini", daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-gemini", daemon=True
+    ).start()
     return fake

@@ -32,10 +32,30 @@ EGGS = {
     "alcohol_g": 0,
     "confidence": 0.9,
 }
-COFFEE = {"name": "black coffee", "quantity": 1, "unit": "cup", "grams": 240, "kcal": 2, "protein_g": 0.3,
-          "fat_g": 0, "carbs_g": 0, "alcohol_g": None, "confidence": 0.8}
-SCHEMA_FIELDS = {"name", "quantity", "unit", "grams", "kcal", "protein_g", "fat_g", "carbs_g", "alcohol_g",
-                 "confidence"}
+COFFEE = {
+    "name": "black coffee",
+    "quantity": 1,
+    "unit": "cup",
+    "grams": 240,
+    "kcal": 2,
+    "protein_g": 0.3,
+    "fat_g": 0,
+    "carbs_g": 0,
+    "alcohol_g": None,
+    "confidence": 0.8,
+}
+SCHEMA_FIELDS = {
+    "name",
+    "quantity",
+    "unit",
+    "grams",
+    "kcal",
+    "protein_g",
+    "fat_g",
+    "carbs_g",
+    "alcohol_g",
+    "confidence",
+}
 
 
 def expected_delays(seed: int, policy: RetryPolicy, failed_attempts: int) -> list[float]:
@@ -58,8 +78,18 @@ def test_good_answer_maps_items(make_provider: MakeProvider) -> None:
     assert result.fallback is False
     assert result.locale == "en"
     assert result.items[0] == ProviderItem(
-        name="eggs", food_id=None, quantity=2.0, unit="piece", grams=100.0, kcal=142.0, protein_g=12.2,
-        fat_g=10.2, carbs_g=0.4, alcohol_g=0.0, confidence=0.9, raw="eggs",
+        name="eggs",
+        food_id=None,
+        quantity=2.0,
+        unit="piece",
+        grams=100.0,
+        kcal=142.0,
+        protein_g=12.2,
+        fat_g=10.2,
+        carbs_g=0.4,
+        alcohol_g=0.0,
+        confidence=0.9,
+        raw="eggs",
     )
     assert result.items[1].alcohol_g is None
     assert h.fallback.calls == []
@@ -134,7 +164,12 @@ def test_malformed_json_then_good_is_a_retry_success(make_provider: MakeProvider
     assert (result.provider, result.attempts, result.fallback) == ("gemini", 2, False)
     assert len(h.fake.requests) == 2
     first, second = h.events.attempts
-    assert (first.outcome, first.reason, first.status, first.will_retry) == ("fail", FailReason.MALFORMED, None, True)
+    assert (first.outcome, first.reason, first.status, first.will_retry) == (
+        "fail",
+        FailReason.MALFORMED,
+        None,
+        True,
+    )
     assert (second.outcome, second.attempt) == ("ok", 2)
     assert h.sleep.calls == [first.delay_s] == expected_delays(h.seed, h.provider.policy, 1)
     assert 0.0 <= first.delay_s <= 0.5
@@ -185,7 +220,9 @@ def test_500_three_times_gives_up_and_falls_back(make_provider: MakeProvider) ->
     assert result.notes[-1] == "gemini/gemini-2.5-flash failed after 3 attempt(s): server_error (HTTP 500)"
     assert h.fallback.calls == [("2 eggs", "en")]
     assert [(e.outcome, e.status, e.will_retry) for e in h.events.attempts] == [
-        ("fail", 500, True), ("fail", 503, True), ("fail", 500, False),
+        ("fail", 500, True),
+        ("fail", 503, True),
+        ("fail", 500, False),
     ]
     assert h.sleep.calls == expected_delays(h.seed, h.provider.policy, 2)
     assert h.events.attempts[-1].delay_s == 0.0
@@ -296,12 +333,19 @@ def test_injected_httpx_client_carries_the_requests() -> None:
         seen.append(request)
         if len(seen) == 1:
             return httpx.Response(429, json={"error": {"code": 429, "message": "slow down"}})
-        return httpx.Response(200, content=items_reply([EGGS]).body, headers={"content-type": "application/json"})
+        return httpx.Response(
+            200, content=items_reply([EGGS]).body, headers={"content-type": "application/json"}
+        )
 
     client = httpx.Client(transport=httpx.MockTransport(handler))
     provider = GeminiProvider(
-        api_key=API_KEY, model="gemini-2.5-flash", fallback=StubFallback(), base_url="https://gemini.invalid",
-        httpx_client=client, sleep=lambda s: None, rng=random.Random(0),
+        api_key=API_KEY,
+        model="gemini-2.5-flash",
+        fallback=StubFallback(),
+        base_url="https://gemini.invalid",
+        httpx_client=client,
+        sleep=lambda s: None,
+        rng=random.Random(0),
     )
     try:
         result = provider.parse("2 eggs")
@@ -321,8 +365,13 @@ def test_constructor_validates_configuration() -> None:
 
 
 def test_max_attempts_overrides_the_policy() -> None:
-    p = GeminiProvider(api_key="k", fallback=StubFallback(), backoff=RetryPolicy(max_attempts=5), max_attempts=2,
-                       base_url="http://127.0.0.1:9")
+    p = GeminiProvider(
+        api_key="k",
+        fallback=StubFallback(),
+        backoff=RetryPolicy(max_attempts=5),
+        max_attempts=2,
+        base_url="http://127.0.0.1:9",
+    )
     try:
         assert p.policy.max_attempts == 2
         assert p.name == "gemini" and p.model == "gemini-2.5-flash"

@@ -25,7 +25,9 @@ from meallog.providers.retry import (
     attempt=st.integers(min_value=1, max_value=10_000),
     seed=st.integers(min_value=0, max_value=2**32),
 )
-def test_delay_is_full_jitter_under_the_capped_exponential(base: float, cap: float, attempt: int, seed: int) -> None:
+def test_delay_is_full_jitter_under_the_capped_exponential(
+    base: float, cap: float, attempt: int, seed: int
+) -> None:
     policy = RetryPolicy(base_s=base, cap_s=cap)
     delay = policy.delay(attempt, random.Random(seed))
     assert 0.0 <= delay <= min(cap, base * 2.0 ** min(attempt - 1, 62))

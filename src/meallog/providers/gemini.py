@@ -1,4 +1,4 @@
-"""Gemini provider: reads meal text into items with google-genai structured JSON output; never raises upstream errors.
+"""Gemini provider: meal text to items via google-genai structured JSON output; never raises upstream errors.
 
 Contract of ``GeminiProvider.parse(text, locale=None) -> ProviderResult``:
 
@@ -104,21 +104,29 @@ def guess_locale(text: str) -> str:
 
 # --- the response schema sent to Gemini and used to validate its answer ---
 
+
 class GeminiItem(BaseModel):
     """One food or drink as Gemini reads it; amounts are for the whole portion eaten."""
 
     model_config = ConfigDict(extra="ignore")
 
     name: str = Field(min_length=1, description="Food or drink as written in the text, in its language.")
-    quantity: float | None = Field(default=None, ge=0, description="Number of units as written; 0.5 for half.")
-    unit: str | None = Field(
-        default=None, description="Unit or counter as written: 杯 個 枚 本 切れ 人前, g, ml, cup, slice, piece, tbsp, tsp."
+    quantity: float | None = Field(
+        default=None, ge=0, description="Number of units as written; 0.5 for half."
     )
-    grams: float | None = Field(default=None, ge=0, description="Estimated edible weight of the portion in grams.")
+    unit: str | None = Field(
+        default=None,
+        description="Unit or counter as written: 杯 個 枚 本 切れ 人前, g, ml, cup, slice, piece, tbsp, tsp.",
+    )
+    grams: float | None = Field(
+        default=None, ge=0, description="Estimated edible weight of the portion in grams."
+    )
     kcal: float | None = Field(default=None, ge=0, description="Energy of the portion in kcal.")
     protein_g: float | None = Field(default=None, ge=0, description="Protein of the portion in grams.")
     fat_g: float | None = Field(default=None, ge=0, description="Fat of the portion in grams.")
-    carbs_g: float | None = Field(default=None, ge=0, description="Available carbohydrate of the portion in grams.")
+    carbs_g: float | None = Field(
+        default=None, ge=0, description="Available carbohydrate of the portion in grams."
+    )
     alcohol_g: float | None = Field(default=None, ge=0, description="Alcohol of the portion in grams.")
     confidence: float = Field(ge=0, le=1, description="How sure the reading and the numbers are, 0 to 1.")
 
@@ -228,7 +236,12 @@ class GeminiProvider:
         )
 
     def _make_client(
-        self, *, api_key: str, base_url: str | None, api_version: str | None, httpx_client: httpx.Client | None
+        self,
+        *,
+        api_key: str,
+        base_url: str | None,
+        api_version: str | None,
+        httpx_client: httpx.Client | None,
     ) -> genai.Client:
         from google import genai
         from google.genai import types
@@ -266,16 +279,28 @@ class GeminiProvider:
                 self._report_attempt(attempt, "ok", None, None, started, will_retry=False, delay_s=0.0)
                 self._report_parse(ParseEvent(self.name, self.model, attempt, "ok"))
                 items = tuple(self._to_item(i) for i in meal.items)
-                return ProviderResult(items=items, provider=self.name, model=self.model, locale=loc, attempts=attempt)
+                return ProviderResult(
+                    items=items, provider=self.name, model=self.model, locale=loc, attempts=attempt
+                )
 
             will_retry = self.policy.should_retry(attempt, failure.reason)
             delay_s = self.policy.delay(attempt, self._rng) if will_retry else 0.0
             self._report_attempt(
-                attempt, "fail", failure.reason, failure.status, started, will_retry=will_retry, delay_s=delay_s
+                attempt,
+                "fail",
+                failure.reason,
+                failure.status,
+                started,
+                will_retry=will_retry,
+                delay_s=delay_s,
             )
             logger.warning(
                 "gemini attempt %d/%d failed (%s, status=%s): %s",
-                attempt, self.policy.max_attempts, failure.reason.value, failure.status, failure.detail,
+                attempt,
+                self.policy.max_attempts,
+                failure.reason.value,
+                failure.status,
+                failure.detail,
             )
             if not will_retry:
                 break
@@ -323,7 +348,9 @@ class GeminiProvider:
         try:
             return GeminiMeal.model_validate_json(_strip_fence(raw))
         except pydantic.ValidationError as exc:
-            raise _AttemptFailed(FailReason.MALFORMED, None, f"{exc.error_count()} validation error(s)") from exc
+            raise _AttemptFailed(
+                FailReason.MALFORMED, None, f"{exc.error_count()} validation error(s)"
+            ) from exc
 
     @staticmethod
     def _response_text(resp: Any) -> str | None:
