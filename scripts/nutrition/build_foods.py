@@ -38,7 +38,7 @@ BY_ID: dict[str, dict] = {}
 def _num(x: float) -> str:
     if x is None:
         return ""
-    s = f"{x:.2f}".rstrip("0").rstrip(".")
+    s = f"{x:.3f}".rstrip("0").rstrip(".")
     return s if s not in ("-0", "") else "0"
 
 
@@ -105,6 +105,8 @@ def composed(food_id, name_ja, name_en, aliases_ja, aliases_en, category,
     for cid, grams in components:
         comp = BY_ID[cid]
         for i, v in enumerate(comp["_v"]):
+            if v is None:
+                raise SystemExit(f"{food_id}: component {cid} has no listed value {i}")
             sums[i] += v * grams / 100.0
     per100 = [s * 100.0 / total for s in sums]
     kcal = round(per100[0])

@@ -170,7 +170,7 @@ def define(mext, usda, composed):
          33, 1.0, 0.1, 8.4,
          portions="個=200|piece=200", default_g=50)
     mext("potato", "じゃがいも", "Potato",
-         "じゃがいも|ジャガイモ|じゃが芋|馬鈴薯|ばれいしょ|ポテト",
+         "じゃがいも|ジャガイモ|じゃが芋|馬鈴薯|ばれいしょ",
          "potato|potatoes",
          "vegetable", "02017", "＜いも類＞　じゃがいも　塊茎　皮なし　生",
          59, 1.8, 0.1, 17.3,
@@ -300,7 +300,7 @@ def define(mext, usda, composed):
          "cola|colas|coke|cokes|soda|sodas|soft drink|soft drinks|pepsi",
          "drink", "SR", 174852, "Beverages, carbonated, cola, regular",
          42, 0, 0.25, 10.36,
-         portions="缶=363|can=368|本=519|bottle=519|杯=208|glass=208|cup=249",
+         portions="缶=363|can=370|本=519|bottle=519|杯=208|glass=208|cup=249",
          default_g=363, density=1.038)
     usda("orange_juice", "オレンジジュース", "Orange juice",
          "オレンジジュース|おれんじじゅーす|オレンジ果汁|オレンジジュース100%",
@@ -310,7 +310,7 @@ def define(mext, usda, composed):
          portions="杯=210|glass=210|cup=248|本=210", default_g=210, density=1.048)
     # ------------------------------------------------------------------ fast food / western
     usda("french_fries", "フライドポテト", "French fries",
-         "フライドポテト|ふらいどぽてと|ポテトフライ|フレンチフライ|マックポテト",
+         "フライドポテト|ふらいどぽてと|ポテトフライ|フレンチフライ|ポテト",
          "french fries|fries|french fry|chips|potato fries",
          "snack", "SR", 170698, "Fast foods, potato, french fried in vegetable oil",
          312, 3.43, 14.73, 41.44,
@@ -320,7 +320,7 @@ def define(mext, usda, composed):
          "hamburger|hamburgers|burger|burgers",
          "dish", "SR", 170693, "Fast foods, hamburger; single, regular patty; plain",
          297, 16.52, 12.01, 31.5,
-         portions="個=110|piece=110", default_g=110)
+         portions="個=78|piece=78|sandwich=78", default_g=78)
     # ------------------------------------------------------------------ composed dishes
     composed("miso_soup", "味噌汁", "Miso soup",
              "味噌汁|みそ汁|みそしる|ミソシル|お味噌汁|おみそ汁|豆腐とわかめの味噌汁",
@@ -330,6 +330,8 @@ def define(mext, usda, composed):
              "Recipe (assumption): dashi 150 g, miso 12 g, firm tofu 20 g, dried wakame 1 g per bowl",
              portions="杯=183|椀=183|bowl=183|人前=183")
     define_batch1_dishes(mext, usda, composed)
+    define_batch2(mext, usda, composed)
+    define_batch3_dishes(mext, usda, composed)
 
 
 def define_batch1_dishes(mext, usda, composed):
@@ -367,3 +369,527 @@ def define_batch1_dishes(mext, usda, composed):
              [("rice_cooked", 150), ("karaage", 150), ("cabbage", 50), ("miso_soup", 183)],
              "Set meal (assumption): rice 150 g, karaage 150 g, shredded cabbage 50 g, miso soup 183 g",
              portions="人前=533|食=533|セット=533|set=533|serving=533", set_meal=True)
+
+
+def define_batch2(mext, usda, composed):
+    M, U = mext, usda
+    # ---------------- grain / bread / noodle (MEXT)
+    M("oatmeal", "オートミール", "Oatmeal (rolled oats, dry)", "オートミール|おーとみーる|オーツ|オーツ麦",
+      "oatmeal|oats|rolled oats|porridge oats", "grain", "01004", "えんばく　オートミール",
+      350, 13.7, 5.7, 69.1, portions="大さじ=6|cup=80|カップ=80|杯=30", default_g=30)
+    M("cornflakes", "コーンフレーク", "Corn flakes", "コーンフレーク|こーんふれーく|シリアル",
+      "corn flakes|cornflakes|cereal|breakfast cereal", "grain", "01137", "とうもろこし　コーンフレーク",
+      380, 7.8, 1.7, 83.6, portions="杯=40|bowl=40|cup=25", default_g=40)
+    M("pasta_boiled", "パスタ（ゆで）", "Spaghetti, boiled", "パスタ|スパゲッティ|スパゲティ|スパゲッティー|ゆでパスタ|マカロニ",
+      "pasta|spaghetti|macaroni|boiled pasta|cooked pasta|noodles", "noodle", "01064",
+      "こむぎ　［マカロニ・スパゲッティ類］　マカロニ・スパゲッティ　ゆで",
+      150, 5.8, 0.9, 32.2, portions="人前=240|皿=240|plate=240|cup=140|serving=240", default_g=240)
+    M("pasta_dry", "パスタ（乾）", "Spaghetti, dry", "乾燥パスタ|パスタ乾麺|スパゲッティ乾麺|乾麺パスタ",
+      "dry pasta|dry spaghetti|uncooked pasta", "noodle", "01063",
+      "こむぎ　［マカロニ・スパゲッティ類］　マカロニ・スパゲッティ　乾",
+      347, 12.9, 1.8, 73.1, portions="人前=100|束=100", default_g=100)
+    M("somen_boiled", "そうめん（ゆで）", "Somen noodles, boiled", "そうめん|素麺|ソーメン|ひやむぎ|冷や麦",
+      "somen|somen noodles|hiyamugi", "noodle", "01044", "こむぎ　［うどん・そうめん類］　そうめん・ひやむぎ　ゆで",
+      114, 3.5, 0.4, 25.8, portions="束=135|人前=270", default_g=270)
+    M("chuka_men_raw", "中華めん（生）", "Chinese noodles, raw", "中華麺|中華めん|生中華麺|ラーメンの麺|ラーメン麺",
+      "ramen noodles|chinese noodles|fresh ramen noodles", "noodle", "01047", "こむぎ　［中華めん類］　中華めん　生",
+      249, 8.6, 1.2, 55.7, portions="玉=120|人前=120", default_g=120)
+    M("mushi_chuka_men", "蒸し中華めん", "Steamed Chinese noodles", "蒸し中華めん|蒸し中華麺|焼きそば麺|蒸し麺",
+      "steamed noodles|yakisoba noodles", "noodle", "01049", "こむぎ　［中華めん類］　蒸し中華めん　蒸し中華めん",
+      162, 4.9, 1.7, 35.6, portions="玉=150|袋=150", default_g=150)
+    M("gyoza_skin", "ぎょうざの皮", "Gyoza wrappers", "餃子の皮|ぎょうざの皮|ギョーザの皮",
+      "gyoza wrapper|gyoza wrappers|dumpling wrappers", "grain", "01074", "こむぎ　［その他］　ぎょうざの皮　生",
+      275, 9.3, 1.4, 57.0, portions="枚=6|piece=6", default_g=6)
+    M("flour", "小麦粉（薄力粉）", "Wheat flour (soft)", "小麦粉|薄力粉|はくりきこ|メリケン粉",
+      "flour|wheat flour|all-purpose flour|cake flour", "grain", "01015", "こむぎ　［小麦粉］　薄力粉　1等",
+      349, 8.3, 1.5, 75.8, portions="大さじ=9|小さじ=3|cup=110|カップ=110", default_g=9)
+    M("panko", "パン粉", "Bread crumbs (panko)", "パン粉|ぱんこ|パンコ",
+      "panko|bread crumbs|breadcrumbs", "grain", "01079", "こむぎ　［その他］　パン粉　乾燥",
+      349, 14.9, 4.1, 67.4, portions="大さじ=3|cup=40|カップ=40", default_g=10)
+    M("harusame", "春雨（乾）", "Glass noodles, dry", "春雨|はるさめ|ハルサメ",
+      "glass noodles|cellophane noodles|harusame", "noodle", "02040", "＜でん粉・でん粉製品＞　（でん粉製品）　はるさめ　普通はるさめ　乾",
+      346, 0, 0.2, 86.6, portions="袋=100|人前=20", default_g=20)
+    # ---------------- USDA grains / bread
+    U("brown_rice", "玄米ご飯", "Brown rice, cooked", "玄米|げんまい|ゲンマイ|玄米ご飯|玄米ごはん",
+      "brown rice|cooked brown rice", "grain", "SR", 169704,
+      "Rice, brown, long-grain, cooked (Includes foods for USDA's Food Distribution Program)",
+      123, 2.74, 0.97, 25.58, portions="杯=150|膳=150|bowl=150|cup=195", default_g=150)
+    U("whole_wheat_bread", "全粒粉パン", "Whole-wheat bread", "全粒粉パン|全粒粉食パン|ブラウンブレッド",
+      "whole wheat bread|whole-wheat bread|wholemeal bread|brown bread", "bread", "SR", 172688,
+      "Bread, whole-wheat, commercially prepared", 252, 12.45, 3.5, 42.71,
+      portions="枚=32|slice=32", default_g=32)
+    U("pita", "ピタパン", "Pita bread", "ピタパン|ピタ|ぴたぱん", "pita|pitas|pita bread",
+      "bread", "SR", 174915, "Bread, pita, white, enriched", 275, 9.1, 1.2, 55.7,
+      portions="枚=60|piece=60", default_g=60)
+    # ---------------- meat (MEXT)
+    M("chicken_thigh_skinless", "鶏もも肉（皮なし）", "Chicken thigh, skinless, raw",
+      "鶏もも皮なし|鶏もも肉皮なし|皮なし鶏もも|皮なし鶏もも肉", "skinless chicken thigh|skinless chicken thighs",
+      "meat", "11224", "＜鳥肉類＞　にわとり　［若どり・主品目］　もも　皮なし　生",
+      113, 19.0, 5.0, 0, portions="枚=200|piece=100", default_g=100)
+    M("chicken_sasami", "鶏ささみ", "Chicken tenderloin (sasami)", "ささみ|ササミ|鶏ささみ|ささ身|とりささみ",
+      "chicken tenderloin|chicken tenderloins|chicken tender|chicken tenders|sasami",
+      "meat", "11227", "＜鳥肉類＞　にわとり　［若どり・副品目］　ささみ　生",
+      98, 23.9, 0.8, 0.1, portions="本=45|piece=45", default_g=90)
+    M("chicken_ground", "鶏ひき肉", "Ground chicken", "鶏ひき肉|鶏ミンチ|とりひき肉|鶏挽き肉",
+      "ground chicken|minced chicken", "meat", "11230", "＜鳥肉類＞　にわとり　［二次品目］　ひき肉　生",
+      171, 17.5, 12.0, 0, portions="パック=200", default_g=100)
+    M("chicken_wing", "手羽先", "Chicken wing tip section (tebasaki)", "手羽先|てばさき|手羽|チキンウィング",
+      "chicken wing|chicken wings|wings|wing", "meat", "11285", "＜鳥肉類＞　にわとり　［若どり・主品目］　手羽さき　皮つき　生",
+      207, 17.4, 16.2, 0, portions="本=35|piece=35", default_g=105)
+    M("chicken_drumette", "手羽元", "Chicken drumette (tebamoto)", "手羽元|てばもと",
+      "chicken drumette|chicken drumettes|drumette|drumettes", "meat", "11286", "＜鳥肉類＞　にわとり　［若どり・主品目］　手羽もと　皮つき　生",
+      175, 18.2, 12.8, 0, portions="本=40|piece=40", default_g=120)
+    M("pork_ground", "豚ひき肉", "Ground pork", "豚ひき肉|豚ミンチ|ぶたひき肉|豚挽き肉|ひき肉|挽き肉|ミンチ",
+      "ground pork|minced pork|pork mince", "meat", "11163", "＜畜肉類＞　ぶた　［ひき肉］　生",
+      209, 17.7, 17.2, 0.1, portions="パック=200", default_g=100)
+    M("pork_loin_lean", "豚ロース（赤肉）", "Pork loin, lean, raw", "豚ロース赤身|豚ロース脂身なし|豚ロース赤肉",
+      "lean pork loin|pork loin lean", "meat", "11127", "＜畜肉類＞　ぶた　［大型種肉］　ロース　赤肉　生",
+      140, 22.7, 5.6, 0.3, portions="枚=30|slice=30", default_g=100)
+    M("pork_tenderloin", "豚ヒレ", "Pork tenderloin", "豚ヒレ|豚ヒレ肉|豚フィレ|ヒレ肉|豚ひれ",
+      "pork tenderloin|pork fillet", "meat", "11140", "＜畜肉類＞　ぶた　［大型種肉］　ヒレ　赤肉　生",
+      118, 22.2, 3.7, 0.3, portions="枚=30|piece=30", default_g=100)
+    M("pork_shoulder", "豚こま切れ肉（かた）", "Pork shoulder / komagire", "豚こま|豚こま切れ|豚こま切れ肉|豚小間|豚切り落とし|豚肩|豚かた|豚肉|ぶた肉|ポーク",
+      "pork|pork shoulder|sliced pork", "meat", "11115", "＜畜肉類＞　ぶた　［大型種肉］　かた　脂身つき　生",
+      201, 18.5, 14.6, 0.2, portions="パック=200", default_g=100)
+    M("beef_shoulder", "牛こま切れ肉（かた）", "Beef shoulder / komagire", "牛こま|牛こま切れ|牛こま切れ肉|牛切り落とし|牛薄切り肉|牛肩|牛肉|ぎゅうにく|ビーフ",
+      "beef|sliced beef|beef shoulder", "meat", "11030", "＜畜肉類＞　うし　［乳用肥育牛肉］　かた　脂身つき　生",
+      231, 17.1, 19.8, 0.3, portions="パック=200", default_g=100)
+    M("beef_belly", "牛バラ肉", "Beef short plate (belly)", "牛バラ|牛バラ肉|牛ばら|牛ばら肉|カルビ",
+      "beef belly|short plate|short rib meat|kalbi", "meat", "11046", "＜畜肉類＞　うし　［乳用肥育牛肉］　ばら　脂身つき　生",
+      381, 12.8, 39.4, 0.3, portions="枚=20|slice=20", default_g=100)
+    M("beef_ground", "牛ひき肉", "Ground beef (raw)", "牛ひき肉|牛ミンチ|牛挽き肉",
+      "ground beef|minced beef|beef mince|raw ground beef", "meat", "11089", "＜畜肉類＞　うし　［ひき肉］　生",
+      251, 17.1, 21.1, 0.3, portions="パック=200", default_g=100)
+    M("roast_beef", "ローストビーフ", "Roast beef", "ローストビーフ|ろーすとびーふ",
+      "roast beef", "meat", "11104", "＜畜肉類＞　うし　［加工品］　ローストビーフ",
+      190, 21.7, 11.7, 0.9, portions="枚=15|slice=15", default_g=60)
+    # ---------------- meat (USDA cooked)
+    U("chicken_breast_roasted", "鶏むね肉（焼き・皮なし）", "Chicken breast, roasted", "焼き鶏むね|グリルチキン|鶏むね焼き|サラダチキン",
+      "grilled chicken|grilled chicken breast|roasted chicken breast|chicken breast cooked",
+      "meat", "SR", 171477, "Chicken, broilers or fryers, breast, meat only, cooked, roasted",
+      165, 31.02, 3.57, 0, portions="枚=120|piece=120", default_g=120)
+    U("ground_beef_cooked", "牛ひき肉（加熱）", "Ground beef, 80% lean, cooked", "牛ひき肉炒め|そぼろ",
+      "cooked ground beef|browned ground beef|beef crumbles", "meat", "SR", 171799,
+      "Beef, ground, 80% lean meat / 20% fat, crumbles, cooked, pan-browned", 272, 27.0, 17.36, 0,
+      portions="cup=125", default_g=100)
+    U("beef_steak", "ビーフステーキ", "Beef sirloin steak, broiled", "ステーキ|ビーフステーキ|牛ステーキ|サーロインステーキ",
+      "steak|steaks|beef steak|sirloin steak", "meat", "SR", 168729,
+      "Beef, top sirloin, steak, separable lean and fat, trimmed to 1/8\" fat, choice, cooked, broiled",
+      257, 26.8, 15.75, 0, portions="枚=150|piece=150", default_g=150)
+    U("turkey_breast", "七面鳥むね肉（焼き）", "Turkey breast, roasted", "七面鳥|ターキー|ターキーブレスト",
+      "turkey|turkey breast|roast turkey", "meat", "SR", 171496, "Turkey, whole, breast, meat only, cooked, roasted",
+      147, 30.13, 2.08, 0, portions="枚=28|slice=28", default_g=100)
+    # ---------------- fish (MEXT)
+    M("cod", "たら（生）", "Pacific cod, raw", "たら|タラ|鱈|まだら|生だら", "cod|pacific cod",
+      "fish", "10205", "＜魚類＞　（たら類）　まだら　生", 72, 17.6, 0.2, 0.1,
+      portions="切れ=80|fillet=80|piece=80", default_g=80)
+    M("sawara", "さわら（生）", "Spanish mackerel, raw", "さわら|サワラ|鰆", "spanish mackerel|sawara",
+      "fish", "10171", "＜魚類＞　さわら　生", 161, 20.1, 9.7, 0.1,
+      portions="切れ=80|fillet=80|piece=80", default_g=80)
+    M("yellowtail", "ぶり（生）", "Yellowtail, raw", "ぶり|ブリ|鰤|はまち|ハマチ", "yellowtail|amberjack|buri|hamachi",
+      "fish", "10241", "＜魚類＞　ぶり　成魚　生", 222, 21.4, 17.6, 0.3,
+      portions="切れ=80|fillet=80|piece=80", default_g=80)
+    M("saury", "さんま（生）", "Pacific saury, raw", "さんま|サンマ|秋刀魚", "pacific saury|saury|sanma",
+      "fish", "10173", "＜魚類＞　さんま　皮つき　生", 287, 18.1, 25.6, 0.1,
+      portions="尾=100|piece=100", default_g=100)
+    M("shrimp", "えび（バナメイえび）", "Shrimp (whiteleg), raw", "えび|エビ|海老|むきえび|バナメイえび|芝えび",
+      "shrimp|shrimps|prawn|prawns", "fish", "10415", "＜えび・かに類＞　（えび類）　バナメイえび　養殖　生",
+      82, 19.6, 0.6, 0.7, portions="尾=10|piece=10", default_g=60)
+    M("squid", "いか（するめいか）", "Squid, raw", "いか|イカ|烏賊|するめいか", "squid|calamari",
+      "fish", "10345", "＜いか・たこ類＞　（いか類）　するめいか　生", 76, 17.9, 0.8, 0.1,
+      portions="杯=210", default_g=80)
+    M("clam", "あさり", "Short-neck clam (shucked)", "あさり|アサリ|浅蜊", "clam|clams|short-neck clam",
+      "fish", "10281", "＜貝類＞　あさり　生", 29, 5.7, 0.7, 0.4, default_g=30)
+    M("scallop", "ほたて貝柱", "Scallop adductor", "ほたて|ホタテ|帆立|ほたて貝柱|貝柱", "scallop|scallops",
+      "fish", "10313", "＜貝類＞　ほたてがい　貝柱　生", 82, 16.9, 0.3, 3.5,
+      portions="個=30|piece=30", default_g=60)
+    M("mackerel_canned", "さば缶（水煮）", "Canned mackerel in water", "さば缶|サバ缶|鯖缶|さばの水煮缶|サバ水煮缶",
+      "canned mackerel|mackerel in water", "fish", "10164", "＜魚類＞　（さば類）　缶詰　水煮",
+      174, 20.9, 10.7, 0.2, portions="缶=190|can=190", default_g=190)
+    M("tuna_canned_oil", "ツナ缶（油漬）", "Canned tuna in oil", "ツナ|ツナ缶|シーチキン|つな",
+      "canned tuna|tuna in oil|tuna", "fish", "10263", "＜魚類＞　（まぐろ類）　缶詰　油漬　フレーク　ライト",
+      265, 17.7, 21.7, 0.1, portions="缶=70|can=70", default_g=70)
+    M("tuna_canned_water", "ツナ缶（水煮）", "Canned tuna in water", "ツナ水煮|ツナ水煮缶|ノンオイルツナ",
+      "tuna in water|water-packed tuna|light tuna in water", "fish", "10260", "＜魚類＞　（まぐろ類）　缶詰　水煮　フレーク　ライト",
+      70, 16.0, 0.7, 0.2, portions="缶=70|can=70", default_g=70)
+    M("shirasu", "しらす干し", "Dried whitebait (shirasu)", "しらす|シラス|しらす干し", "shirasu|whitebait",
+      "fish", "10055", "＜魚類＞　（いわし類）　しらす干し　微乾燥品", 113, 24.5, 2.1, 0.1,
+      portions="大さじ=5|tbsp=5", default_g=10)
+    M("eel_kabayaki", "うなぎ蒲焼", "Grilled eel (kabayaki)", "うなぎ|ウナギ|鰻|うなぎの蒲焼|うなぎ蒲焼き|蒲焼",
+      "eel|grilled eel|unagi|kabayaki", "fish", "10070", "＜魚類＞　うなぎ　かば焼",
+      285, 23.0, 21.0, 3.1, portions="串=100|尾=160|piece=100", default_g=100)
+    M("kamaboko", "かまぼこ", "Kamaboko fish cake", "かまぼこ|カマボコ|蒲鉾", "kamaboko|fish cake|fish cakes",
+      "fish", "10379", "＜水産練り製品＞　蒸しかまぼこ", 93, 12.0, 0.9, 9.7,
+      portions="本=100|切れ=10|slice=10", default_g=30)
+    M("chikuwa", "ちくわ", "Chikuwa (grilled fish tube)", "ちくわ|チクワ|竹輪", "chikuwa",
+      "fish", "10381", "＜水産練り製品＞　焼き竹輪", 107, 13.2, 0.4, 13.3,
+      portions="本=30|piece=30", default_g=30)
+    # ---------------- USDA fish
+    U("sardines_canned", "いわし缶（油漬）", "Sardines canned in oil", "オイルサーディン|いわし缶|イワシ缶",
+      "sardine|sardines|canned sardines", "fish", "SR", 175139,
+      "Fish, sardine, Atlantic, canned in oil, drained solids with bone", 208, 24.62, 11.45, 0,
+      portions="缶=90|can=90", default_g=90)
+    # ---------------- soy / egg / dairy
+    M("aburaage", "油揚げ", "Fried tofu pouch (aburaage)", "油揚げ|あぶらあげ|薄揚げ|うすあげ|おあげ",
+      "aburaage|fried tofu pouch|deep-fried tofu", "soy", "04040", "だいず　［豆腐・油揚げ類］　油揚げ　生",
+      377, 23.4, 34.4, 0.4, portions="枚=20|piece=20", default_g=20)
+    M("atsuage", "厚揚げ", "Thick fried tofu (atsuage)", "厚揚げ|あつあげ|生揚げ|なまあげ", "atsuage|thick fried tofu",
+      "soy", "04039", "だいず　［豆腐・油揚げ類］　生揚げ", 143, 10.7, 11.3, 0.9,
+      portions="枚=150|piece=150", default_g=150)
+    M("koya_tofu", "高野豆腐（乾）", "Freeze-dried tofu (koya-dofu)", "高野豆腐|こうやどうふ|凍り豆腐",
+      "koya tofu|freeze-dried tofu", "soy", "04042", "だいず　［豆腐・油揚げ類］　凍り豆腐　乾",
+      496, 50.5, 34.1, 4.2, portions="枚=17|piece=17", default_g=17)
+    M("edamame", "枝豆", "Edamame", "枝豆|えだまめ|エダマメ", "edamame|green soybeans",
+      "vegetable", "06015", "えだまめ　生", 125, 11.7, 6.2, 8.8,
+      portions="皿=50|袋=100|serving=50", default_g=50)
+    M("cream", "生クリーム", "Fresh cream", "生クリーム|なまクリーム|クリーム|ホイップクリーム",
+      "cream|heavy cream|whipping cream|fresh cream", "dairy", "13014", "＜牛乳及び乳製品＞　（クリーム類）　クリーム　乳脂肪",
+      404, 1.9, 43.0, 6.5, portions="大さじ=15|tbsp=15|cup=200", default_g=15, density=1.0)
+    M("cheese_processed", "プロセスチーズ", "Processed cheese", "チーズ|ちーず|プロセスチーズ|スライスチーズ|6Pチーズ",
+      "cheese slice|cheese slices|processed cheese|american cheese|sliced cheese",
+      "dairy", "13040", "＜牛乳及び乳製品＞　（チーズ類）　プロセスチーズ", 313, 22.7, 26.0, 1.3,
+      portions="枚=18|slice=18|個=17|piece=17", default_g=18)
+    M("cottage_cheese", "カッテージチーズ", "Cottage cheese", "カッテージチーズ|カテージチーズ",
+      "cottage cheese", "dairy", "13033", "＜牛乳及び乳製品＞　（チーズ類）　ナチュラルチーズ　カテージ",
+      99, 13.3, 4.5, 1.9, portions="大さじ=15|cup=200", default_g=50)
+    M("yogurt_nonfat", "無脂肪ヨーグルト", "Non-fat plain yogurt", "無脂肪ヨーグルト|脂肪ゼロヨーグルト|ノンファットヨーグルト",
+      "nonfat yogurt|non-fat yogurt|fat-free yogurt", "dairy", "13054",
+      "＜牛乳及び乳製品＞　（発酵乳・乳酸菌飲料）　ヨーグルト　無脂肪無糖", 37, 4.0, 0.3, 5.7,
+      portions="個=100|cup=100", default_g=100)
+    U("cheddar", "チェダーチーズ", "Cheddar cheese", "チェダーチーズ|チェダー", "cheese|cheddar|cheddar cheese",
+      "dairy", "SR", 173414, "Cheese, cheddar (Includes foods for USDA's Food Distribution Program)",
+      403, 22.87, 33.31, 3.37, portions="枚=20|slice=28|oz=28", default_g=28)
+    U("mozzarella", "モッツァレラチーズ", "Mozzarella cheese", "モッツァレラ|モッツァレラチーズ|モッツァレッラ",
+      "mozzarella|mozzarella cheese", "dairy", "SR", 170845, "Cheese, mozzarella, whole milk",
+      299, 22.17, 22.14, 2.4, portions="個=100|slice=28", default_g=30)
+    U("parmesan", "パルメザンチーズ", "Parmesan cheese, grated", "パルメザンチーズ|粉チーズ|パルミジャーノ",
+      "parmesan|parmesan cheese|grated parmesan", "dairy", "SR", 171247, "Cheese, parmesan, grated",
+      420, 28.42, 27.84, 13.91, portions="大さじ=6|tbsp=5", default_g=5)
+    U("cream_cheese", "クリームチーズ", "Cream cheese", "クリームチーズ", "cream cheese",
+      "dairy", "SR", 173418, "Cheese, cream", 350, 6.15, 34.44, 5.52,
+      portions="大さじ=15|tbsp=14.5", default_g=20)
+    U("greek_yogurt", "ギリシャヨーグルト", "Greek yogurt, plain", "ギリシャヨーグルト|ギリシャ|グリークヨーグルト",
+      "greek yogurt|greek yoghurt", "dairy", "SR", 171304, "Yogurt, Greek, plain, whole milk",
+      97, 9.0, 5.0, 3.98, portions="個=113|cup=200", default_g=113)
+    U("ice_cream", "アイスクリーム", "Vanilla ice cream", "アイス|アイスクリーム|バニラアイス|あいす",
+      "ice cream|vanilla ice cream|ice creams", "sweet", "SR", 167575, "Ice creams, vanilla",
+      207, 3.5, 11.0, 23.6, portions="個=100|cup=100|scoop=66", default_g=100)
+    # ---------------- vegetables (MEXT)
+    for row in [
+        ("daikon", "大根", "Daikon radish", "大根|だいこん|ダイコン|大根おろし|だいこんおろし", "daikon|daikon radish|white radish", "06132", "（だいこん類）　だいこん　根　皮つき　生", 15, 0.5, 0.1, 4.1, "本=750", 50),
+        ("hakusai", "白菜", "Napa cabbage", "白菜|はくさい|ハクサイ", "napa cabbage|chinese cabbage", "06233", "はくさい　結球葉　生", 13, 0.8, 0.1, 3.2, "枚=100|leaf=100", 100),
+        ("negi", "長ねぎ", "Welsh onion (naganegi)", "ねぎ|ネギ|長ねぎ|長ネギ|白ねぎ|葱|根深ねぎ", "leek|green onion|welsh onion|scallion|scallions", "06226", "（ねぎ類）　根深ねぎ　葉　軟白　生", 35, 1.4, 0.1, 8.3, "本=100", 10),
+        ("ginger", "しょうが", "Ginger", "しょうが|生姜|ショウガ", "ginger|ginger root", "06103", "（しょうが類）　しょうが　根茎　皮なし　生", 28, 0.9, 0.3, 6.6, "かけ=10|piece=10", 5),
+        ("garlic", "にんにく", "Garlic", "にんにく|ニンニク|大蒜", "garlic|garlic clove|garlic cloves", "06223", "（にんにく類）　にんにく　りん茎　生", 129, 6.4, 0.9, 27.5, "かけ=6|片=6|clove=6", 6),
+        ("green_pepper", "ピーマン", "Green bell pepper", "ピーマン|ぴーまん", "green pepper|green peppers|bell pepper|bell peppers", "06245", "（ピーマン類）　青ピーマン　果実　生", 20, 0.9, 0.2, 5.1, "個=30|piece=30", 30),
+        ("cherry_tomato", "ミニトマト", "Cherry tomato", "ミニトマト|プチトマト", "cherry tomato|cherry tomatoes", "06183", "（トマト類）　赤色ミニトマト　果実　生", 30, 1.1, 0.1, 7.2, "個=15|piece=15", 45),
+        ("eggplant", "なす", "Eggplant", "なす|ナス|茄子", "eggplant|eggplants|aubergine|aubergines", "06191", "（なす類）　なす　果実　生", 18, 1.1, 0.1, 5.1, "本=80|piece=80", 80),
+        ("kabocha", "かぼちゃ", "Kabocha squash", "かぼちゃ|カボチャ|南瓜", "kabocha|pumpkin|squash", "06048", "（かぼちゃ類）　西洋かぼちゃ　果実　生", 78, 1.9, 0.3, 20.6, "切れ=40|piece=40", 80),
+        ("burdock", "ごぼう", "Burdock root", "ごぼう|ゴボウ|牛蒡", "burdock|burdock root|gobo", "06084", "（ごぼう類）　ごぼう　根　生", 58, 1.8, 0.1, 15.4, "本=140", 50),
+        ("lotus_root", "れんこん", "Lotus root", "れんこん|レンコン|蓮根", "lotus root", "06317", "れんこん　根茎　生", 66, 1.9, 0.1, 15.5, "節=150", 50),
+        ("bean_sprouts", "もやし", "Mung bean sprouts", "もやし|モヤシ", "bean sprouts|bean sprout|mung bean sprouts", "06291", "（もやし類）　りょくとうもやし　生", 15, 1.8, 0.1, 2.4, "袋=200|bag=200", 50),
+        ("broccoli", "ブロッコリー", "Broccoli", "ブロッコリー|ぶろっこりー", "broccoli", "06263", "ブロッコリー　花序　生", 37, 5.4, 0.6, 6.6, "株=200|房=15|floret=15", 60),
+        ("spinach", "ほうれん草", "Spinach", "ほうれん草|ほうれんそう|ホウレンソウ", "spinach", "06267", "ほうれんそう　葉　通年平均　生", 18, 2.2, 0.4, 3.1, "束=180|bunch=180", 70),
+        ("komatsuna", "小松菜", "Komatsuna", "小松菜|こまつな|コマツナ", "komatsuna|japanese mustard spinach", "06086", "こまつな　葉　生", 13, 1.5, 0.2, 2.4, "束=250|bunch=250", 70),
+        ("nira", "にら", "Garlic chives (nira)", "ニラ|にら|韮", "garlic chives|chinese chives|nira", "06207", "（にら類）　にら　葉　生", 18, 1.7, 0.3, 4.0, "束=95|bunch=95", 20),
+        ("okra", "オクラ", "Okra", "オクラ|おくら", "okra", "06032", "オクラ　果実　生", 26, 2.1, 0.2, 6.6, "本=7|piece=7", 35),
+        ("sweet_potato", "さつまいも", "Sweet potato", "さつまいも|サツマイモ|さつま芋|薩摩芋", "sweet potato|sweet potatoes", "02006", "＜いも類＞　（さつまいも類）　さつまいも　塊根　皮なし　生", 126, 1.2, 0.2, 31.9, "本=180|piece=180", 100),
+        ("taro", "里芋", "Taro (satoimo)", "里芋|さといも|サトイモ", "taro|taro root|satoimo", "02010", "＜いも類＞　（さといも類）　さといも　球茎　生", 53, 1.5, 0.1, 13.1, "個=40|piece=40", 80),
+        ("shiitake", "しいたけ", "Shiitake mushroom", "しいたけ|シイタケ|椎茸|生しいたけ", "shiitake|shiitake mushroom|shiitake mushrooms", "08039", "しいたけ　生しいたけ　菌床栽培　生", 25, 3.1, 0.3, 6.4, "枚=12|個=12|piece=12", 24),
+        ("shimeji", "しめじ", "Shimeji mushroom", "しめじ|シメジ|ぶなしめじ", "shimeji|shimeji mushrooms|beech mushrooms", "08016", "（しめじ類）　ぶなしめじ　生", 26, 2.7, 0.5, 4.8, "袋=90|パック=90|pack=90", 45),
+        ("enoki", "えのきたけ", "Enoki mushroom", "えのき|エノキ|えのきたけ|えのき茸", "enoki|enoki mushrooms", "08001", "えのきたけ　生", 34, 2.7, 0.2, 7.6, "袋=85|pack=85", 40),
+        ("konnyaku", "こんにゃく", "Konnyaku", "こんにゃく|コンニャク|蒟蒻|板こんにゃく", "konjac|konnyaku", "02003", "＜いも類＞　こんにゃく　板こんにゃく　精粉こんにゃく", 5, 0.1, 0, 2.3, "枚=250", 50),
+        ("shirataki", "しらたき", "Shirataki noodles", "しらたき|シラタキ|糸こんにゃく", "shirataki|shirataki noodles|konjac noodles", "02005", "＜いも類＞　こんにゃく　しらたき", 7, 0.2, 0, 3.0, "袋=200|pack=200", 50),
+        ("nori", "焼きのり", "Toasted nori", "のり|海苔|焼きのり|焼き海苔|ノリ", "nori|seaweed|nori sheet|nori sheets", "09004", "あまのり　焼きのり", 297, 41.4, 3.7, 44.3, "枚=3|sheet=3", 1),
+        ("umeboshi", "梅干し", "Umeboshi (pickled plum)", "梅干し|梅干|うめぼし|ウメボシ", "umeboshi|pickled plum|pickled plums", "07022", "うめ　梅干し　塩漬", 29, 0.9, 0.7, 8.6, "個=10|piece=10", 10),
+        ("corn_canned", "スイートコーン（缶）", "Sweet corn, canned", "コーン|とうもろこし|トウモロコシ|スイートコーン|コーン缶", "corn|sweet corn|canned corn", "06180", "（とうもろこし類）　スイートコーン　缶詰　ホールカーネルスタイル", 78, 2.3, 0.5, 17.8, "缶=120|大さじ=12", 30),
+        ("tomato_canned", "トマト缶", "Canned tomatoes", "トマト缶|ホールトマト|カットトマト|トマト水煮", "canned tomatoes|tomato can", "06184", "（トマト類）　加工品　ホール　食塩無添加", 21, 0.9, 0.2, 4.4, "缶=400|can=400", 100),
+    ]:
+        fid, ja, en, aja, aen, num, sname, kcal, p, f, c, portions, dg = row
+        M(fid, ja, en, aja, aen, "vegetable", num, sname, kcal, p, f, c, portions=portions, default_g=dg)
+    # ---------------- fruit (MEXT)
+    M("banana", "バナナ", "Banana", "バナナ|ばなな", "banana|bananas", "fruit", "07107", "バナナ　生",
+      93, 1.1, 0.2, 22.5, portions="本=90|piece=90", default_g=90)
+    M("apple", "りんご", "Apple", "りんご|リンゴ|林檎", "apple|apples", "fruit", "07148", "りんご　皮なし　生",
+      53, 0.1, 0.2, 15.5, portions="個=220|piece=220", default_g=220)
+    M("strawberry", "いちご", "Strawberry", "いちご|イチゴ|苺|ストロベリー", "strawberry|strawberries", "fruit",
+      "07012", "いちご　生", 31, 0.9, 0.1, 8.5, portions="個=15|piece=15|パック=300", default_g=75)
+    M("kiwi", "キウイフルーツ", "Kiwifruit", "キウイ|キウイフルーツ|キウィ", "kiwi|kiwis|kiwifruit|kiwi fruit",
+      "fruit", "07054", "キウイフルーツ　緑肉種　生", 51, 1.0, 0.2, 13.4, portions="個=100|piece=100", default_g=100)
+    M("mandarin_canned", "みかん缶", "Canned mandarin orange", "みかん缶|みかんの缶詰", "canned mandarin|canned mandarin oranges",
+      "fruit", "07035", "（かんきつ類）　うんしゅうみかん　缶詰　果肉", 63, 0.5, 0.1, 15.3, default_g=50)
+    # ---------------- fruit (USDA)
+    for fid, ja, en, aja, aen, fdc, desc, kcal, p, f, c, portions, dg in [
+        ("orange", "オレンジ", "Orange", "オレンジ|おれんじ|ネーブル", "orange|oranges", 169097, "Oranges, raw, all commercial varieties", 47, 0.94, 0.12, 11.75, "個=131|piece=131", 131),
+        ("mikan", "みかん", "Mandarin (tangerine)", "みかん|ミカン|蜜柑|温州みかん", "mandarin|mandarins|tangerine|tangerines|clementine|clementines", 169105, "Tangerines, (mandarin oranges), raw", 53, 0.81, 0.31, 13.34, "個=88|piece=88", 88),
+        ("grapes", "ぶどう", "Grapes", "ぶどう|ブドウ|葡萄|マスカット", "grape|grapes", 174683, "Grapes, red or green (European type, such as Thompson seedless), raw", 69, 0.72, 0.16, 18.1, "房=150|粒=5|bunch=150|cup=151", 100),
+        ("watermelon", "すいか", "Watermelon", "すいか|スイカ|西瓜", "watermelon|watermelons", 167765, "Watermelon, raw", 30, 0.61, 0.15, 7.55, "切れ=286|slice=286|wedge=286", 286),
+        ("melon", "メロン", "Honeydew melon", "メロン|めろん", "melon|melons|honeydew", 169911, "Melons, honeydew, raw", 36, 0.54, 0.14, 9.09, "切れ=160|slice=160", 160),
+        ("peach", "もも", "Peach", "桃|もも|ピーチ", "peach|peaches", 169928, "Peaches, yellow, raw", 39, 0.91, 0.25, 9.54, "個=150|piece=150", 150),
+        ("pear", "洋なし", "Pear", "洋なし|洋梨|ラフランス|なし|梨", "pear|pears", 169118, "Pears, raw", 57, 0.36, 0.14, 15.23, "個=178|piece=178", 178),
+        ("cherries", "さくらんぼ", "Sweet cherries", "さくらんぼ|サクランボ|チェリー", "cherry|cherries", 171719, "Cherries, sweet, raw", 63, 1.06, 0.2, 16.01, "粒=8|piece=8", 80),
+        ("avocado", "アボカド", "Avocado", "アボカド|アボガド", "avocado|avocados", 171705, "Avocados, raw, all commercial varieties", 160, 2.0, 14.66, 8.53, "個=136|piece=136", 70),
+    ]:
+        if ja is None:
+            continue
+        U(fid, ja, en, aja, aen, "fruit", "SR", fdc, desc, kcal, p, f, c, portions=portions, default_g=dg)
+    # ---------------- nuts / snacks / sweets (USDA)
+    for fid, ja, en, aja, aen, cat, fdc, desc, kcal, p, f, c, portions, dg in [
+        ("almonds", "アーモンド", "Almonds", "アーモンド|あーもんど", "almond|almonds", "snack", 170567, "Nuts, almonds", 579, 21.15, 49.93, 21.55, "粒=1.2|handful=30", 30),
+        ("walnuts", "くるみ", "Walnuts", "くるみ|クルミ|胡桃", "walnut|walnuts", "snack", 170187, "Nuts, walnuts, english", 654, 15.23, 65.21, 13.71, "粒=4|handful=30", 30),
+        ("peanuts", "ピーナッツ", "Peanuts, dry-roasted", "ピーナッツ|落花生|らっかせい|ピーナツ", "peanut|peanuts", "snack", 173806, "Peanuts, all types, dry-roasted, without salt", 587, 24.35, 49.66, 21.26, "粒=1|handful=30", 30),
+        ("pistachios", "ピスタチオ", "Pistachios", "ピスタチオ", "pistachio|pistachios", "snack", 170185, "Nuts, pistachio nuts, dry roasted, without salt added", 572, 21.05, 45.82, 28.28, "handful=30", 30),
+        ("potato_chips", "ポテトチップス", "Potato chips", "ポテトチップス|ポテチ|ぽてち|ポテトチップ", "potato chips|crisps|chips bag", "snack", 169677, "Snacks, potato chips, plain, salted", 532, 6.39, 33.98, 53.83, "袋=60|bag=28|oz=28", 60),
+        ("milk_chocolate", "ミルクチョコレート", "Milk chocolate", "チョコ|チョコレート|ミルクチョコ|ミルクチョコレート|板チョコ", "chocolate|milk chocolate|chocolate bar|chocolate bars", "sweet", 167587, "Candies, milk chocolate", 535, 7.65, 29.66, 59.4, "枚=50|片=5|bar=44|piece=5", 50),
+        ("dark_chocolate", "ダークチョコレート", "Dark chocolate 70-85%", "ダークチョコ|ダークチョコレート|ハイカカオチョコ|高カカオチョコ", "dark chocolate", "sweet", 170273, "Chocolate, dark, 70-85% cacao solids", 598, 7.79, 42.63, 45.9, "片=5|piece=5|bar=101", 25),
+        ("peanut_butter", "ピーナッツバター", "Peanut butter", "ピーナッツバター|ピーナツバター", "peanut butter", "condiment", 172470, "Peanut butter, smooth style, without salt", 598, 22.21, 51.36, 22.31, "大さじ=17|tbsp=16", 16),
+        ("jam", "ジャム", "Jam", "ジャム|いちごジャム|ストロベリージャム", "jam|jams|jelly|preserves", "condiment", 169641, "Jams and preserves", 278, 0.37, 0.07, 68.86, "大さじ=21|tbsp=20|tsp=7", 20),
+        ("ketchup_us", "トマトケチャップ（米国）", "Ketchup (US)", "ケチャップ（米国）", "ketchup|catsup", "condiment", 168556, "Catsup", 101, 1.04, 0.1, 27.4, "tbsp=17|tsp=6|packet=9", 17),
+        ("honey_us", "はちみつ（米国）", "Honey", "ハニー", "honey", "condiment", 169640, "Honey", 304, 0.3, 0, 82.4, "tbsp=21|tsp=7", 21),
+        ("hummus", "フムス", "Hummus", "フムス|ホムス", "hummus|houmous", "dish", 174289, "Hummus, commercial", 237, 7.78, 17.82, 15.0, "大さじ=15|tbsp=15", 50),
+    ]:
+        U(fid, ja, en, aja, aen, cat, "SR", fdc, desc, kcal, p, f, c, portions=portions, default_g=dg)
+    # ---------------- condiments (MEXT)
+    for fid, ja, en, aja, aen, cat, num, sname, kcal, p, f, c, portions, dg, dens in [
+        ("ketchup", "トマトケチャップ", "Tomato ketchup", "ケチャップ|けちゃっぷ|トマトケチャップ", "tomato ketchup|tomato sauce", "condiment", "17036", "＜調味料類＞　（トマト加工品類）　トマトケチャップ", 116, 1.6, 0.2, 27.6, "大さじ=15|小さじ=5", 15, None),
+        ("worcester_sauce", "ウスターソース", "Worcestershire sauce", "ウスターソース|ウスター", "worcestershire sauce|worcester sauce", "condiment", "17001", "＜調味料類＞　（ウスターソース類）　ウスターソース", 117, 1.0, 0.1, 27.1, "大さじ=18|小さじ=6", 6, 1.2),
+        ("tonkatsu_sauce", "中濃ソース", "Chuno sauce (tonkatsu-style)", "ソース|中濃ソース|とんかつソース|お好みソース", "tonkatsu sauce|brown sauce|sauce", "condiment", "17002", "＜調味料類＞　（ウスターソース類）　中濃ソース", 129, 0.8, 0.1, 30.9, "大さじ=18|小さじ=6", 18, 1.2),
+        ("ponzu", "ポン酢", "Ponzu soy sauce", "ポン酢|ぽん酢|ポンズ|ポン酢しょうゆ", "ponzu|ponzu sauce", "condiment", "17137", "＜調味料類＞　（調味ソース類）　ぽん酢しょうゆ　市販品", 59, 3.7, 0, 10.8, "大さじ=17|小さじ=6", 15, 1.1),
+        ("mentsuyu", "めんつゆ（ストレート）", "Noodle soup base (straight)", "めんつゆ|麺つゆ|つゆ|そばつゆ|めんつゆストレート", "mentsuyu|noodle broth|noodle dipping sauce", "condiment", "17029", "＜調味料類＞　（だし類）　めんつゆ　ストレート", 44, 2.2, 0, 8.7, "杯=200|cup=200", 100, 1.1),
+        ("mirin", "みりん", "Mirin", "みりん|本みりん|ミリン|味醂", "mirin", "condiment", "16025", "＜アルコール飲料類＞　（混成酒類）　みりん　本みりん", 241, 0.3, 0, 43.2, "大さじ=18|小さじ=6", 18, 1.2),
+        ("vinegar", "穀物酢", "Grain vinegar", "酢|穀物酢|お酢", "vinegar|grain vinegar", "condiment", "17015", "＜調味料類＞　（食酢類）　穀物酢", 25, 0.1, 0, 2.4, "大さじ=15|小さじ=5", 15, 1.0),
+        ("sesame_oil", "ごま油", "Sesame oil", "ごま油|胡麻油|ゴマ油", "sesame oil", "fat", "14002", "（植物油脂類）　ごま油", 890, 0, 100.0, 0, "大さじ=12|小さじ=4|tbsp=13.6|tsp=4.5", 4, 0.91),
+        ("salt", "食塩", "Salt", "塩|しお|食塩|シオ", "salt|table salt", "condiment", "17012", "＜調味料類＞　（食塩類）　食塩", 0, 0, 0, 0, "小さじ=6|tsp=6|大さじ=18|つまみ=1|pinch=0.4", 1, None),
+        ("chicken_stock_granules", "顆粒中華だし", "Chicken stock granules", "鶏がらスープの素|中華だし|中華スープの素|ウェイパー", "chicken stock powder|chicken bouillon granules", "condiment", "17093", "＜調味料類＞　（だし類）　顆粒中華だし", 210, 12.6, 1.6, 36.6, "大さじ=9|小さじ=3", 3, None),
+        ("consomme", "固形ブイヨン", "Bouillon cube", "コンソメ|固形コンソメ|ブイヨン|コンソメキューブ", "bouillon cube|stock cube|consomme cube", "condiment", "17027", "＜調味料類＞　（だし類）　固形ブイヨン", 233, 7.0, 4.3, 42.1, "個=5|piece=5", 5, None),
+        ("honey", "はちみつ", "Honey (Japan)", "はちみつ|ハチミツ|蜂蜜", "honey (japan)", "condiment", "03022", "（その他）　はちみつ", 329, 0.3, 0, 81.9, "大さじ=21|小さじ=7", 21, None),
+        ("sesame_seeds", "いりごま", "Roasted sesame seeds", "ごま|ゴマ|胡麻|いりごま|白ごま|黒ごま|すりごま", "sesame seeds|sesame", "condiment", "05018", "ごま　いり", 605, 20.3, 54.2, 18.5, "大さじ=9|小さじ=3", 3, None),
+        ("katsuobushi", "かつお節", "Bonito flakes", "かつお節|鰹節|かつおぶし|削り節|おかか", "bonito flakes|katsuobushi", "condiment", "10091", "＜魚類＞　（かつお類）　加工品　かつお節", 332, 77.1, 2.9, 0.8, "パック=3|pack=3", 3, None),
+        ("anko", "こしあん", "Sweet red bean paste", "あんこ|こしあん|こし餡|餡子", "red bean paste|anko|sweet bean paste", "sweet", "04101", "あずき　あん　こし練りあん　（並あん）", 255, 5.6, 0.3, 58.8, "大さじ=20", 40, None),
+    ]:
+        M(fid, ja, en, aja, aen, cat, num, sname, kcal, p, f, c, portions=portions, default_g=dg, density=dens)
+    # ---------------- drinks & alcohol
+    U("apple_juice", "りんごジュース", "Apple juice", "りんごジュース|リンゴジュース|アップルジュース",
+      "apple juice", "drink", "SR", 173933,
+      "Apple juice, canned or bottled, unsweetened, without added ascorbic acid", 46, 0.1, 0.13, 11.3,
+      portions="杯=210|glass=210|cup=248", default_g=210, density=1.048)
+    U("beer", "ビール", "Beer", "ビール|びーる|生ビール|缶ビール|瓶ビール|ラガー",
+      "beer|beers|lager|lagers|pint of beer|ale", "alcohol", "SR", 168746,
+      "Alcoholic beverage, beer, regular, all", 43, 0.46, 0, 3.55, None,
+      portions="缶=351|can=356|ロング缶=502|中ジョッキ=351|ジョッキ=351|大瓶=637|中瓶=502|瓶=502|杯=351|glass=351|pint=475|bottle=356",
+      default_g=351, density=1.003)
+    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|ワイン", "wine|red wine|glass of wine|glass of red wine|wines",
+      "alcohol", "SR", 173190, "Alcoholic beverage, wine, table, red", 85, 0.07, 0, 2.61, None,
+      portions="杯=124|glass=149|グラス=124|bottle=746|本=746", default_g=124, density=0.994)
+    M("sake", "日本酒", "Sake (futsushu)", "日本酒|にほんしゅ|清酒|お酒|酒|冷酒|熱燗",
+      "sake|japanese sake|rice wine", "alcohol", "16001", "＜アルコール飲料類＞　（醸造酒類）　清酒　普通酒",
+      107, 0.4, 0, 4.9, None, portions="合=180|杯=180|おちょこ=30|グラス=120|glass=120", default_g=180, density=1.0)
+
+
+def define_batch3_dishes(mext, usda, composed):
+    C = composed
+    usda("pizza", "ピザ", "Cheese pizza", "ピザ|ぴざ|ピッツァ|チーズピザ|マルゲリータ",
+         "pizza|pizzas|cheese pizza|slice of pizza|pizza slice|pizza slices", "dish", "SR", 170317,
+         "Pizza, cheese topping, regular crust, frozen, cooked", 268, 10.36, 12.28, 29.02,
+         portions="切れ=81|枚=81|slice=81|piece=81", default_g=162)
+    C("tonkatsu", "とんかつ", "Tonkatsu (breaded pork cutlet)", "とんかつ|トンカツ|豚カツ|ロースカツ|ロースかつ|カツ",
+      "tonkatsu|pork cutlet|pork cutlets|breaded pork cutlet", "dish",
+      [("pork_loin", 100), ("flour", 6), ("egg_raw", 10), ("panko", 10), ("vegetable_oil", 12)],
+      "Recipe (assumption): pork loin 100 g, flour 6 g, egg 10 g, panko 10 g, frying oil absorbed 12 g; raw-ingredient weights",
+      portions="枚=138|piece=138|人前=138")
+    C("shogayaki", "豚の生姜焼き", "Pork ginger stir-fry (shogayaki)", "生姜焼き|しょうが焼き|しょうがやき|豚の生姜焼き|ショウガ焼き",
+      "shogayaki|ginger pork|pork ginger|ginger pork stir-fry", "dish",
+      [("pork_loin", 100), ("ginger", 5), ("soy_sauce", 9), ("mirin", 9), ("sugar", 2), ("vegetable_oil", 4)],
+      "Recipe (assumption): pork loin 100 g, ginger 5 g, soy sauce 9 g, mirin 9 g, sugar 2 g, oil 4 g",
+      portions="人前=129|皿=129|plate=129")
+    C("hamburg_steak", "ハンバーグ", "Hamburg steak", "ハンバーグ|はんばーぐ|ハンバーグステーキ",
+      "hamburg steak|hamburger steak|salisbury steak", "dish",
+      [("beef_ground", 50), ("pork_ground", 50), ("onion", 30), ("panko", 8), ("egg_raw", 10), ("milk", 10), ("vegetable_oil", 4)],
+      "Recipe (assumption): ground beef 50 g, ground pork 50 g, onion 30 g, panko 8 g, egg 10 g, milk 10 g, oil 4 g",
+      portions="個=162|piece=162|人前=162")
+    C("gyudon", "牛丼", "Beef bowl (gyudon)", "牛丼|ぎゅうどん|ギュウドン|牛どん|牛丼並盛",
+      "gyudon|beef bowl|beef rice bowl", "dish",
+      [("rice_cooked", 250), ("beef_belly", 80), ("onion", 40), ("soy_sauce", 12), ("sugar", 5), ("mirin", 12), ("dashi", 40)],
+      "Recipe (assumption): rice 250 g, beef belly 80 g, onion 40 g, soy sauce 12 g, sugar 5 g, mirin 12 g, dashi 40 g",
+      portions="杯=439|丼=439|bowl=439|人前=439|並=439")
+    C("oyakodon", "親子丼", "Chicken and egg bowl (oyakodon)", "親子丼|おやこどん|オヤコドン|親子どんぶり",
+      "oyakodon|chicken and egg bowl|chicken egg rice bowl", "dish",
+      [("rice_cooked", 250), ("chicken_thigh", 70), ("egg_raw", 100), ("onion", 40), ("soy_sauce", 12), ("mirin", 12), ("sugar", 4), ("dashi", 60)],
+      "Recipe (assumption): rice 250 g, chicken thigh 70 g, 2 eggs 100 g, onion 40 g, soy sauce 12 g, mirin 12 g, sugar 4 g, dashi 60 g",
+      portions="杯=548|丼=548|bowl=548|人前=548")
+    C("katsudon", "カツ丼", "Pork cutlet bowl (katsudon)", "カツ丼|かつどん|カツどん|かつ丼",
+      "katsudon|pork cutlet bowl|katsu bowl", "dish",
+      [("rice_cooked", 250), ("tonkatsu", 120), ("egg_raw", 100), ("onion", 40), ("soy_sauce", 12), ("mirin", 12), ("sugar", 4), ("dashi", 60)],
+      "Recipe (assumption): rice 250 g, tonkatsu 120 g, 2 eggs 100 g, onion 40 g, soy sauce 12 g, mirin 12 g, sugar 4 g, dashi 60 g",
+      portions="杯=598|丼=598|bowl=598|人前=598")
+    C("ramen", "ラーメン（醤油）", "Shoyu ramen", "ラーメン|らーめん|拉麺|醤油ラーメン|しょうゆラーメン|中華そば|らぁめん",
+      "ramen|ramen noodles soup|shoyu ramen|ramen bowl|bowl of ramen", "dish",
+      [("chuka_men_raw", 120), ("water", 350), ("soy_sauce", 20), ("chicken_stock_granules", 5), ("pork_belly", 30),
+       ("negi", 10), ("bean_sprouts", 30), ("nori", 1), ("vegetable_oil", 5)],
+      "Recipe (assumption): raw ramen noodles 120 g, water 350 g, soy sauce 20 g, chicken stock granules 5 g, pork belly 30 g (chashu), negi 10 g, bean sprouts 30 g, nori 1 g, oil 5 g; whole soup counted",
+      portions="杯=571|bowl=571|人前=571")
+    C("kake_udon", "かけうどん", "Udon in hot broth", "かけうどん|素うどん|温かいうどん|うどん1杯",
+      "kake udon|udon soup|udon noodle soup", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, straight mentsuyu 250 g, negi 5 g",
+      portions="杯=455|bowl=455|人前=455")
+    C("yakisoba", "焼きそば", "Yakisoba (fried noodles)", "焼きそば|やきそば|ヤキソバ|焼そば|ソース焼きそば",
+      "yakisoba|fried noodles", "dish",
+      [("mushi_chuka_men", 150), ("pork_belly", 30), ("cabbage", 60), ("bean_sprouts", 30), ("tonkatsu_sauce", 20), ("vegetable_oil", 6)],
+      "Recipe (assumption): steamed noodles 150 g, pork belly 30 g, cabbage 60 g, bean sprouts 30 g, chuno sauce 20 g, oil 6 g",
+      portions="皿=296|人前=296|plate=296")
+    C("spaghetti_meat_sauce", "ミートソーススパゲッティ", "Spaghetti with meat sauce", "ミートソース|ミートソーススパゲッティ|ミートスパ|スパゲッティボロネーゼ|ボロネーゼ",
+      "spaghetti bolognese|spaghetti with meat sauce|bolognese|meat sauce pasta", "dish",
+      [("pasta_boiled", 250), ("beef_ground", 50), ("onion", 30), ("tomato_canned", 80), ("olive_oil", 5), ("ketchup", 10), ("salt", 1)],
+      "Recipe (assumption): boiled spaghetti 250 g, ground beef 50 g, onion 30 g, canned tomato 80 g, olive oil 5 g, ketchup 10 g, salt 1 g",
+      portions="皿=426|人前=426|plate=426")
+    C("chahan", "チャーハン", "Fried rice (chahan)", "チャーハン|ちゃーはん|炒飯|焼き飯|焼飯|やきめし",
+      "fried rice|chahan|egg fried rice", "dish",
+      [("rice_cooked", 200), ("egg_raw", 50), ("ham", 20), ("negi", 15), ("vegetable_oil", 10), ("soy_sauce", 5), ("salt", 1), ("chicken_stock_granules", 2)],
+      "Recipe (assumption): rice 200 g, egg 50 g, ham 20 g, negi 15 g, oil 10 g, soy sauce 5 g, salt 1 g, chicken stock granules 2 g",
+      portions="皿=303|人前=303|plate=303")
+    C("omurice", "オムライス", "Omurice (omelette rice)", "オムライス|おむらいす|オムレツライス",
+      "omurice|omelette rice|omelet rice", "dish",
+      [("rice_cooked", 200), ("chicken_thigh", 40), ("onion", 30), ("ketchup", 30), ("vegetable_oil", 8), ("egg_raw", 100), ("butter", 5)],
+      "Recipe (assumption): rice 200 g, chicken thigh 40 g, onion 30 g, ketchup 30 g, oil 8 g, 2 eggs 100 g, butter 5 g",
+      portions="皿=413|人前=413|plate=413")
+    C("gyoza", "餃子", "Gyoza (pan-fried dumplings)", "餃子|ぎょうざ|ギョーザ|ギョウザ|焼き餃子|焼餃子",
+      "gyoza|dumpling|dumplings|potsticker|potstickers", "dish",
+      [("gyoza_skin", 36), ("pork_ground", 60), ("cabbage", 60), ("nira", 10), ("garlic", 2), ("sesame_oil", 3), ("vegetable_oil", 5), ("soy_sauce", 3)],
+      "Recipe (assumption) for 6 pieces: wrappers 36 g, ground pork 60 g, cabbage 60 g, nira 10 g, garlic 2 g, sesame oil 3 g, oil 5 g, soy sauce 3 g",
+      portions="個=29.8|piece=29.8|人前=179|皿=179", default_g=179)
+    C("sushi_nigiri", "握り寿司", "Nigiri sushi (assorted)", "寿司|すし|スシ|鮨|握り寿司|にぎり寿司|お寿司|にぎり",
+      "sushi|nigiri|nigiri sushi|assorted sushi", "dish",
+      [("rice_cooked", 160), ("vinegar", 12), ("sugar", 5), ("salt", 1), ("salmon_raw", 30), ("squid", 15), ("shrimp", 15), ("yellowtail", 15)],
+      "Recipe (assumption) for 8 pieces: rice 160 g, vinegar 12 g, sugar 5 g, salt 1 g; toppings salmon 30 g, squid 15 g, shrimp 15 g, yellowtail 15 g",
+      portions="貫=31.6|piece=31.6|人前=253|皿=253", default_g=253)
+    C("sashimi", "刺身盛り合わせ", "Assorted sashimi", "刺身|さしみ|サシミ|刺し身|お刺身|刺身盛り合わせ",
+      "sashimi|assorted sashimi", "dish",
+      [("salmon_raw", 30), ("yellowtail", 30), ("squid", 20), ("scallop", 20), ("daikon", 30)],
+      "Recipe (assumption): salmon 30 g, yellowtail 30 g, squid 20 g, scallop 20 g, daikon garnish 30 g",
+      portions="人前=130|皿=130|切れ=12|piece=12", default_g=130)
+    C("onigiri", "おにぎり（塩）", "Rice ball (onigiri)", "おにぎり|お握り|おむすび|塩むすび|塩おにぎり|にぎりめし",
+      "onigiri|rice ball|rice balls", "dish",
+      [("rice_cooked", 100), ("nori", 1.5), ("salt", 0.5)],
+      "Recipe (assumption): rice 100 g, nori 1.5 g, salt 0.5 g",
+      portions="個=102|piece=102")
+    C("onigiri_salmon", "鮭おにぎり", "Salmon rice ball", "鮭おにぎり|さけおにぎり|しゃけおにぎり|鮭むすび",
+      "salmon onigiri|salmon rice ball", "dish",
+      [("rice_cooked", 100), ("salmon_grilled", 10), ("nori", 1.5), ("salt", 0.5)],
+      "Recipe (assumption): rice 100 g, grilled salmon 10 g, nori 1.5 g, salt 0.5 g",
+      portions="個=112|piece=112")
+    C("onigiri_tuna_mayo", "ツナマヨおにぎり", "Tuna mayo rice ball", "ツナマヨおにぎり|ツナマヨ|つなまよおにぎり",
+      "tuna mayo onigiri|tuna mayo rice ball", "dish",
+      [("rice_cooked", 100), ("tuna_canned_oil", 12), ("mayonnaise", 6), ("nori", 1.5)],
+      "Recipe (assumption): rice 100 g, canned tuna in oil 12 g, mayonnaise 6 g, nori 1.5 g",
+      portions="個=119.5|piece=119.5")
+    C("sandwich", "サンドイッチ（ハム・卵）", "Ham and egg sandwich", "サンドイッチ|サンドウィッチ|サンド|ハムサンド|たまごサンド|ミックスサンド",
+      "sandwich|sandwiches|ham sandwich|egg sandwich|ham and egg sandwich", "dish",
+      [("bread_shokupan", 80), ("ham", 20), ("egg_boiled", 25), ("mayonnaise", 8), ("lettuce", 10), ("butter", 4)],
+      "Recipe (assumption): bread 80 g, ham 20 g, boiled egg 25 g, mayonnaise 8 g, lettuce 10 g, butter 4 g",
+      portions="個=147|piece=147|パック=147|人前=147")
+    C("cheeseburger", "チーズバーガー", "Cheeseburger", "チーズバーガー|ちーずばーがー",
+      "cheeseburger|cheeseburgers|cheese burger", "dish",
+      [("hamburger", 78), ("cheese_processed", 18)],
+      "Composition (assumption): USDA plain fast-food hamburger 78 g + processed cheese slice 18 g",
+      portions="個=96|piece=96")
+    C("burger_meal", "ハンバーガーセット", "Burger meal (burger, fries, cola)", "ハンバーガーセット|バーガーセット|バリューセット|セット（ハンバーガー）",
+      "burger meal|burger combo|hamburger meal|value meal|burger set", "set_meal",
+      [("hamburger", 78), ("french_fries", 117), ("cola", 370)],
+      "Set (assumption): hamburger 78 g, medium french fries 117 g, cola 370 g (12 fl oz)",
+      portions="セット=565|set=565|食=565|meal=565", set_meal=True)
+    C("cheeseburger_meal", "チーズバーガーセット", "Cheeseburger meal (cheeseburger, fries, cola)", "チーズバーガーセット",
+      "cheeseburger meal|cheeseburger combo|cheeseburger set", "set_meal",
+      [("cheeseburger", 96), ("french_fries", 117), ("cola", 370)],
+      "Set (assumption): cheeseburger 96 g, medium french fries 117 g, cola 370 g",
+      portions="セット=583|set=583|食=583|meal=583", set_meal=True)
+    C("caesar_salad", "シーザーサラダ", "Caesar salad", "シーザーサラダ|しーざーさらだ",
+      "caesar salad|caesar salads", "dish",
+      [("lettuce", 100), ("parmesan", 8), ("bread_shokupan", 10), ("bacon", 10), ("mayonnaise", 10), ("olive_oil", 8)],
+      "Recipe (assumption): lettuce 100 g, parmesan 8 g, croutons (bread) 10 g, bacon 10 g, mayonnaise 10 g, olive oil 8 g",
+      portions="皿=146|人前=146|bowl=146|plate=146")
+    C("green_salad", "グリーンサラダ", "Green salad", "サラダ|グリーンサラダ|野菜サラダ|さらだ|ミックスサラダ",
+      "salad|green salad|side salad|garden salad|salads", "dish",
+      [("lettuce", 40), ("cucumber", 30), ("tomato", 50), ("cabbage", 20), ("olive_oil", 5), ("vinegar", 5), ("salt", 0.5)],
+      "Recipe (assumption): lettuce 40 g, cucumber 30 g, tomato 50 g, cabbage 20 g, olive oil 5 g, vinegar 5 g, salt 0.5 g",
+      portions="皿=150.5|人前=150.5|bowl=150.5|plate=150.5")
+    C("nikujaga", "肉じゃが", "Nikujaga (beef and potato stew)", "肉じゃが|にくじゃが|ニクジャガ",
+      "nikujaga|beef and potato stew|meat and potatoes", "dish",
+      [("potato", 100), ("beef_shoulder", 40), ("onion", 50), ("carrot", 20), ("shirataki", 20), ("soy_sauce", 12), ("sugar", 6), ("mirin", 10), ("vegetable_oil", 3), ("dashi", 80)],
+      "Recipe (assumption): potato 100 g, beef 40 g, onion 50 g, carrot 20 g, shirataki 20 g, soy sauce 12 g, sugar 6 g, mirin 10 g, oil 3 g, dashi 80 g",
+      portions="皿=341|人前=341|bowl=341")
+    C("tonjiru", "豚汁", "Pork miso soup (tonjiru)", "豚汁|とん汁|とんじる|ぶたじる|トン汁",
+      "tonjiru|butajiru|pork miso soup", "soup",
+      [("dashi", 200), ("pork_belly", 20), ("daikon", 20), ("carrot", 10), ("taro", 20), ("konnyaku", 10), ("negi", 5), ("miso", 15)],
+      "Recipe (assumption): dashi 200 g, pork belly 20 g, daikon 20 g, carrot 10 g, taro 20 g, konnyaku 10 g, negi 5 g, miso 15 g",
+      portions="杯=300|椀=300|bowl=300|人前=300")
+    C("yasai_itame", "野菜炒め", "Stir-fried vegetables with pork", "野菜炒め|やさいいため|肉野菜炒め|野菜いため",
+      "stir-fried vegetables|vegetable stir fry|stir fry", "dish",
+      [("cabbage", 80), ("bean_sprouts", 50), ("carrot", 15), ("pork_belly", 30), ("onion", 20), ("green_pepper", 15), ("vegetable_oil", 6), ("salt", 1), ("soy_sauce", 3)],
+      "Recipe (assumption): cabbage 80 g, bean sprouts 50 g, carrot 15 g, pork belly 30 g, onion 20 g, green pepper 15 g, oil 6 g, salt 1 g, soy sauce 3 g",
+      portions="皿=220|人前=220|plate=220")
+    C("hiyayakko", "冷奴", "Chilled tofu (hiyayakko)", "冷奴|冷ややっこ|ひややっこ|冷や奴|やっこ",
+      "hiyayakko|chilled tofu|cold tofu", "dish",
+      [("tofu_kinu", 150), ("soy_sauce", 5), ("negi", 3), ("katsuobushi", 1)],
+      "Recipe (assumption): silken tofu 150 g, soy sauce 5 g, negi 3 g, bonito flakes 1 g",
+      portions="皿=159|人前=159")
+    C("natto_gohan", "納豆ご飯", "Natto on rice", "納豆ご飯|納豆ごはん|なっとうごはん|納豆飯",
+      "natto rice|natto on rice|natto gohan", "dish",
+      [("rice_cooked", 150), ("natto", 45), ("soy_sauce", 3)],
+      "Recipe (assumption): rice 150 g, natto 45 g, soy sauce 3 g",
+      portions="杯=198|bowl=198|人前=198")
+    C("tkg", "卵かけご飯", "Raw egg on rice (TKG)", "卵かけご飯|たまごかけごはん|卵かけごはん|TKG|玉子かけご飯",
+      "tamago kake gohan|egg on rice|raw egg rice", "dish",
+      [("rice_cooked", 150), ("egg_raw", 50), ("soy_sauce", 5)],
+      "Recipe (assumption): rice 150 g, egg 50 g, soy sauce 5 g",
+      portions="杯=205|bowl=205|人前=205")
+    C("butter_toast", "バタートースト", "Toast with butter", "バタートースト|バタートースト|トーストバター|バタートースト1枚",
+      "toast with butter|buttered toast|butter toast", "bread",
+      [("bread_shokupan", 60), ("butter", 8)],
+      "Recipe (assumption): one 60 g slice of shokupan (6-slice loaf) with 8 g butter",
+      portions="枚=68|slice=68|piece=68")
+    C("bacon_and_eggs", "ベーコンエッグ", "Bacon and eggs", "ベーコンエッグ|べーこんえっぐ|ハムエッグ風ベーコン",
+      "bacon and eggs|bacon and egg|eggs and bacon", "dish",
+      [("egg_fried", 92), ("bacon", 36)],
+      "Recipe (assumption): 2 fried eggs (92 g) and 2 slices of bacon (36 g)",
+      portions="皿=128|人前=128|plate=128")
+    C("ham_and_eggs", "ハムエッグ", "Ham and eggs", "ハムエッグ|はむえっぐ",
+      "ham and eggs|ham and egg|eggs and ham", "dish",
+      [("egg_fried", 92), ("ham", 20)],
+      "Recipe (assumption): 2 fried eggs (92 g) and 2 slices of ham (20 g)",
+      portions="皿=112|人前=112|plate=112")
+    C("cereal_with_milk", "シリアル（牛乳）", "Corn flakes with milk", "シリアルと牛乳|コーンフレーク牛乳|牛乳シリアル",
+      "cereal with milk|cornflakes with milk|bowl of cereal", "dish",
+      [("cornflakes", 40), ("milk", 200)],
+      "Recipe (assumption): corn flakes 40 g, milk 200 g",
+      portions="杯=240|bowl=240")
+    C("cafe_au_lait", "カフェオレ", "Cafe au lait", "カフェオレ|カフェラテ|ラテ|ミルクコーヒー|コーヒー牛乳",
+      "latte|cafe latte|caffe latte|cafe au lait|coffee with milk|white coffee", "drink",
+      [("coffee_black", 100), ("milk", 100)],
+      "Recipe (assumption): brewed coffee 100 g + milk 100 g (unsweetened)",
+      portions="杯=200|cup=240|mug=300|glass=200", density=1.015)
+    C("shogayaki_teishoku", "生姜焼き定食", "Ginger pork set meal", "生姜焼き定食|しょうが焼き定食|しょうがやき定食|豚の生姜焼き定食",
+      "ginger pork set meal|shogayaki set|shogayaki teishoku", "set_meal",
+      [("rice_cooked", 150), ("shogayaki", 129), ("cabbage", 50), ("miso_soup", 183)],
+      "Set meal (assumption): rice 150 g, shogayaki 129 g, shredded cabbage 50 g, miso soup 183 g",
+      portions="人前=512|食=512|セット=512|set=512", set_meal=True)
+    C("yakizakana_teishoku", "焼き魚定食（鮭）", "Grilled fish set meal (salmon)", "焼き魚定食|焼魚定食|焼き鮭定食|鮭定食|焼き魚定食（鮭）",
+      "grilled fish set meal|grilled salmon set meal|fish set meal|yakizakana teishoku", "set_meal",
+      [("rice_cooked", 150), ("salmon_grilled", 80), ("daikon", 30), ("miso_soup", 183)],
+      "Set meal (assumption): rice 150 g, grilled salmon 80 g, grated daikon 30 g, miso soup 183 g",
+      portions="人前=443|食=443|セット=443|set=443", set_meal=True)
+    C("tonkatsu_teishoku", "とんかつ定食", "Tonkatsu set meal", "とんかつ定食|トンカツ定食|ロースかつ定食|ロースカツ定食",
+      "tonkatsu set meal|pork cutlet set meal|tonkatsu teishoku", "set_meal",
+      [("rice_cooked", 150), ("tonkatsu", 138), ("cabbage", 50), ("tonkatsu_sauce", 15), ("miso_soup", 183)],
+      "Set meal (assumption): rice 150 g, tonkatsu 138 g, shredded cabbage 50 g, sauce 15 g, miso soup 183 g",
+      portions="人前=536|食=536|セット=536|set=536", set_meal=True)
+    C("hamburg_teishoku", "ハンバーグ定食", "Hamburg steak set meal", "ハンバーグ定食|ハンバーグセット",
+      "hamburg steak set meal|hamburger steak set", "set_meal",
+      [("rice_cooked", 150), ("hamburg_steak", 162), ("green_salad", 60), ("miso_soup", 183)],
+      "Set meal (assumption): rice 150 g, hamburg steak 162 g, green salad 60 g, miso soup 183 g",
+      portions="人前=555|食=555|セット=555|set=555", set_meal=True)
+    C("japanese_breakfast", "和朝食", "Japanese breakfast set", "和朝食|朝定食|朝定|納豆定食",
+      "japanese breakfast|japanese breakfast set", "set_meal",
+      [("rice_cooked", 150), ("salmon_grilled", 60), ("natto", 45), ("miso_soup", 183)],
+      "Set meal (assumption): rice 150 g, grilled salmon 60 g, natto 45 g, miso soup 183 g",
+      portions="人前=438|食=438|セット=438|set=438", set_meal=True)
