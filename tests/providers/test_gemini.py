@@ -403,3 +403,56 @@ def test_falls_back_to_the_real_offline_provider(make_provider: MakeProvider) ->
     h.fake.then(error_reply(400))
     result = h.provider.parse("2 eggs")
     assert result.fallback is True and result.provider != "gemini"
+
+
+# --- counting into the real metrics (fresh registry per test) ---
+
+
+def _sample(registry: Any, name: str, outcome: str) -> float:
+    return registry.get_sample_value(name, {**LABELS, "outcome": outcome}) or 0.0
+
+
+LABELS = {
+    "env": "local",
+    "shadow_version": "v2",
+    "ai_provider": "gemini",
+    "model": "gemini-2.5-flash",
+    "app_version": "test",
+}
+
+
+@pytest.mark.parametrize(
+    ("script", "parse_ok", "parse_fail", "retry_success", "retry_fail"),
+    [
+        ([items_reply([EGGS])], 1, 0, 0, 0),
+        ([error_reply(429), items_reply([EGGS])], 1, 1, 1, 0),
+        ([text_reply("{not json"), items_reply([EGGS])], 1, 1, 1, 0),
+        ([error_reply(500)] * 3, 0, 3, 0, 1),
+        ([error_reply(400)], 0, 1, 0, 0),
+    ],
+    ids=["ok", "429-then-ok", "malformed-then-ok", "500x3", "400"],
+)
+def test_events_feed_ai_parse_and_ai_retry_counters(
+    make_provider: MakeProvider,
+    script: list[Any],
+    parse_ok: int,
+    parse_fail: int,
+    retry_success: int,
+    retry_fail: int,
+) -> None:
+    metrics_mod = pytest.importorskip("meallog.observability.metrics")
+    from prometheus_client import CollectorRegistry
+
+    from meallog.providers.retry import CountingProviderEvents
+
+    registry = CollectorRegistry()
+    metrics = metrics_mod.Metrics(labels=metrics_mod.CommonLabels(**LABELS), registry=registry)
+    h = make_provider(events=CountingProviderEvents(metrics))
+    h.fake.then(*script)
+
+    h.provider.parse("2 eggs")
+
+    assert _sample(registry, "meal_log_ai_parse_total", "ok") == parse_ok
+    assert _sample(registry, "meal_log_ai_parse_total", "fail") == parse_fail
+    assert _sample(registry, "meal_log_ai_retry_total", "success") == retry_success
+    assert _sample(registry, "meal_log_ai_retry_total", "fail") == retry_fail

@@ -17,7 +17,8 @@ Contract of ``GeminiProvider.parse(text, locale=None) -> ProviderResult``:
   ``food_id`` is ``None`` and v2 normalization does the canonical match.
 
 Counting (every attempt and every parse is reported through ``ProviderEvents``/``on_attempt``;
-``observability/metrics.py`` turns them into counters, nothing here imports prometheus):
+``CountingProviderEvents(metrics)`` turns them into the counters of ``observability/metrics.py``;
+nothing here imports prometheus):
 
 - ``meal_log_ai_parse_total{outcome="ok"|"fail"}`` += 1 per ``AttemptEvent`` (``event.outcome``).
   The ``ai_parse_fail`` ratio is ``fail / (ok + fail)`` over attempts, so a flaky upstream shows up
@@ -48,6 +49,7 @@ from meallog.nutrition.types import Provider, ProviderItem, ProviderResult
 from meallog.providers.retry import (
     AttemptEvent,
     AttemptOutcome,
+    CountingProviderEvents,
     FailReason,
     NullProviderEvents,
     ParseEvent,
@@ -65,6 +67,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "MODEL_ENV_VARS",
     "AttemptEvent",
+    "CountingProviderEvents",
     "FailReason",
     "GeminiItem",
     "GeminiMeal",

@@ -158,3 +158,25 @@ class RecordingProviderEvents:
 
     def on_parse(self, event: ParseEvent) -> None:
         self.parses.append(event)
+
+
+class AiParseCounters(Protocol):
+    """The two counters the events feed; ``observability.metrics.Metrics`` and ``NullMetrics`` fit."""
+
+    def ai_parse(self, outcome: AttemptOutcome) -> None: ...
+
+    def ai_retry(self, outcome: RetryOutcome) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CountingProviderEvents:
+    """``meal_log_ai_parse_total`` += 1 per attempt; ``meal_log_ai_retry_total`` += 1 per retried parse."""
+
+    counters: AiParseCounters
+
+    def on_attempt(self, event: AttemptEvent) -> None:
+        self.counters.ai_parse(event.outcome)
+
+    def on_parse(self, event: ParseEvent) -> None:
+        if event.retry_outcome is not None:
+            self.counters.ai_retry(event.retry_outcome)
