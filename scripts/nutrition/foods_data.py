@@ -235,7 +235,7 @@ def define(mext, usda, composed):
     mext("mayonnaise", "マヨネーズ", "Mayonnaise",
          "マヨネーズ|まよねーず|マヨ",
          "mayonnaise|mayo",
-         "condiment", "17042", "＜調味料類＞　（ドレッシング類）　半固体状ドレッシング　マヨネーズ　全卵型",
+         "condiment", "17042", "＜調味料類＞　（ドレッシング類）　半固形状ドレッシング　マヨネーズ　全卵型",
          668, 1.4, 76.0, 3.6,
          portions="大さじ=12|小さじ=4|tbsp=14|tsp=5", default_g=12)
     mext("soy_sauce", "しょうゆ", "Soy sauce",
