@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,12 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from meallog import __version__
 from meallog.api import problems
+from meallog.api.admin import router as admin_router
 from meallog.clock import Clock, SystemClock
 from meallog.logs.facade import MealLogs
-from meallog.logs.paths import LegacyPaths
 from meallog.logs.router import router as logs_router
 from meallog.logs.service import LogService
+from meallog.migration.paths import Guard, PhasePaths
+from meallog.migration.service import Migration, build_migration
+from meallog.migration.worker import OutboxWorker
 from meallog.nutrition.types import Provider
+from meallog.observability.metrics import CommonLabels, Metrics
 from meallog.settings import Settings
 from meallog.store.db import make_engine, make_sessionmaker
 
@@ -31,10 +36,13 @@ class Services:
     clock: Clock
     provider: Provider
     logs: MealLogs
+    metrics: Metrics
+    migration: Migration
+    worker: OutboxWorker
     background: list[Any] = field(default_factory=list)
 
 
-def build_provider_from(settings: Settings) -> Provider:
+def build_provider_from(settings: Settings, metrics: Metrics) -> Provider:
     from meallog.providers.factory import build_provider
 
     return build_provider(
@@ -42,6 +50,7 @@ def build_provider_from(settings: Settings) -> Provider:
         model=settings.gemini_model,
         api_key=settings.gemini_api_key,
         base_url=settings.gemini_base_url,
+        metrics=metrics,
     )
 
 
@@ -51,14 +60,33 @@ def build_services(
     engine: Engine | None = None,
     clock: Clock | None = None,
     provider: Provider | None = None,
+    metrics: Metrics | None = None,
+    guard: Guard | None = None,
+    snapshot_ttl_s: float = 1.0,
 ) -> Services:
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     clock = clock or SystemClock()
-    provider = provider or build_provider_from(settings)
+    metrics = metrics or Metrics(labels=CommonLabels.from_settings(settings))
+    provider = provider or build_provider_from(settings, metrics)
+    migration = build_migration(settings, sessions=sessions, metrics=metrics, clock=clock,
+                                snapshot_ttl_s=snapshot_ttl_s)
+    worker = OutboxWorker(sessions=sessions, flags=migration.flags, metrics=metrics, clock=clock,
+                          pipeline_version=settings.shadow_pipeline_version, thresholds=migration.thresholds)
     service = LogService(provider=provider)
-    logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=LegacyPaths(service=service))
-    return Services(settings=settings, engine=engine, sessions=sessions, clock=clock, provider=provider, logs=logs)
+    paths = PhasePaths(service=service, features=migration.features, metrics=metrics,
+                       pipeline_version=settings.shadow_pipeline_version, adapter_cache=migration.adapter_cache,
+                       guard=guard, thresholds=migration.thresholds, depth=lambda: worker.last_depth)
+    logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=paths)
+    services = Services(settings=settings, engine=engine, sessions=sessions, clock=clock, provider=provider,
+                        logs=logs, metrics=metrics, migration=migration, worker=worker)
+    if settings.run_worker:
+        services.background.append(worker)
+    if settings.run_scheduler:
+        from meallog.ops.scheduler import OpsScheduler
+
+        services.background.append(OpsScheduler(sessions=sessions, clock=clock, metrics=metrics))
+    return services
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None,
@@ -84,6 +112,25 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.state.services = services
     problems.install(app)
     app.include_router(logs_router)
+    app.include_router(admin_router)
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next: Any) -> Response:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response  # type: ignore[no-any-return]
+        finally:
+            route = request.scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            services.metrics.http_request(template, request.method, status, time.perf_counter() - started)
+
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    def metrics_endpoint() -> Response:
+        body, content_type = services.metrics.render()
+        return Response(body, media_type=content_type)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
@@ -106,5 +153,4 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 "model": services.provider.model, "food_table": foods.attribution()}
 
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
-    _ = Response
     return app

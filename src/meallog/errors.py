@@ -64,3 +64,10 @@ class InvalidTransition(Conflict):
 class GateRed(Conflict):
     title = "Diff-Gate is not green"
     exit_code = 4
+
+
+class Unavailable(MeallogError):
+    """A dependency failed before anything was stored; the client may retry the same request."""
+
+    status = 503
+    title = "Service unavailable"

@@ -6,7 +6,7 @@ job, or two workers racing on the same log, never stores a second row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +38,9 @@ def compute_v2(parsed: ProviderResult, *, options: V2Options, pipeline_version: 
     return normalize(parsed, options=options, pipeline_version=pipeline_version)
 
 
+ComputeV2 = Callable[..., RecordV2]  # compute_v2's signature; injected so tests can make v2 fail or hang
+
+
 def unknown_tags(record: RecordV2) -> list[str]:
     return [t for item in record.items for t in item.tags if t in UNKNOWN_KINDS]
 
@@ -61,9 +64,10 @@ def write_shadow(
     thresholds: Thresholds,
     ignore: IgnoreMatcher,
     now: datetime,
+    compute: ComputeV2 = compute_v2,
 ) -> ShadowOutcome:
     """Compute v2 for the log's current version; store shadow + diff rows unless they exist."""
-    record = compute_v2(ProviderResult.from_dict(log.provider_result), options=options,
+    record = compute(ProviderResult.from_dict(log.provider_result), options=options,
                         pipeline_version=pipeline_version)
     v2_totals = record.totals.model_dump()
     diffs = diff_totals(log.totals, v2_totals)
@@ -106,14 +110,18 @@ def day_totals(s: Session, *, user_id: int, local_date: Any, pipeline_version: s
 def upsert_v2_from_legacy(
     s: Session, log: MealLog, *, options: V2Options, pipeline_version: str, phase: str, now: datetime,
     record: RecordV2 | None = None,
+    compute: ComputeV2 = compute_v2,
 ) -> MealLogV2:
     """Make the v2 record of `log` current (same version, text, deletion state). Idempotent."""
     row = s.get(MealLogV2, (log.id, pipeline_version))
     if row is not None and row.log_version >= log.version:
         return row
-    if record is None or (row is not None and row.text != log.text):
-        record = compute_v2(ProviderResult.from_dict(log.provider_result), options=options,
-                            pipeline_version=pipeline_version)
+    if record is None:
+        if row is not None and row.provider_result == log.provider_result:
+            record = RecordV2.model_validate(row.record)  # same parse: only metadata or deletion changed
+        else:
+            record = compute(ProviderResult.from_dict(log.provider_result), options=options,
+                             pipeline_version=pipeline_version)
     if row is None:
         values = {
             "log_id": log.id, "pipeline_version": pipeline_version, "user_id": log.user_id, "text": log.text,

@@ -1,0 +1,131 @@
+"""Admin API (`/admin/*`, admin bearer token): flags, phases, Alertmanager webhook, NPS, adapter cache."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from meallog.api.auth import bearer, check_admin
+from meallog.migration import outbox
+from meallog.migration.rollback import handle_alertmanager, record_nps
+from meallog.migration.service import Migration, invalidate_adapter_cache
+from meallog.store.db import session_scope
+
+
+def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
+    return check_admin(bearer(authorization), request.app.state.services.settings.admin_token)
+
+
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)])
+
+
+class FlagChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: str | int | bool
+    why: str | None = Field(default=None, max_length=2000)
+    actor: str = Field(default="admin-api", max_length=100)
+
+
+class PhaseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    why: str | None = Field(default=None, max_length=2000)
+    force: bool = False
+    actor: str = Field(default="admin-api", max_length=100)
+
+
+class NpsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    score: float = Field(ge=-100, le=100)
+    source: str = Field(default="api", max_length=64)
+
+
+def _mig(request: Request) -> Migration:
+    return request.app.state.services.migration  # type: ignore[no-any-return]
+
+
+def phase_status(request: Request) -> dict[str, Any]:
+    svc = request.app.state.services
+    m: Migration = svc.migration
+    with session_scope(svc.sessions) as s:
+        snap = m.flags.snapshot(s)
+        st = outbox.stats(s)
+    now = svc.clock.now()
+    return {
+        "phase": snap.phase.value,
+        "flags": snap.to_json(),
+        "sources": dict(snap.sources),
+        "queue": {"pending": st.pending, "running": st.running, "dead": st.dead},
+        "shadow_lag_seconds": round(st.lag_seconds(now), 3),
+        "pipeline_version": m.settings.shadow_pipeline_version,
+    }
+
+
+@router.get("/flags")
+def get_flags(request: Request) -> dict[str, Any]:
+    return phase_status(request)
+
+
+@router.put("/flags/{name}")
+def put_flag(request: Request, name: str, body: FlagChange) -> dict[str, Any]:
+    svc = request.app.state.services
+    with session_scope(svc.sessions) as s:
+        change = _mig(request).control.set_flag(s, name, body.value, actor=body.actor, why=body.why,
+                                                now=svc.clock.now())
+    _mig(request).snapshots.invalidate()
+    return {"phase_before": change.before.value, **phase_status(request), "back_written": change.back_written}
+
+
+@router.delete("/flags/{name}")
+def delete_flag(request: Request, name: str, why: str | None = None) -> dict[str, Any]:
+    svc = request.app.state.services
+    with session_scope(svc.sessions) as s:
+        _mig(request).control.unset_flag(s, name, actor="admin-api", why=why, now=svc.clock.now())
+    _mig(request).snapshots.invalidate()
+    return phase_status(request)
+
+
+@router.get("/phase")
+def get_phase(request: Request) -> dict[str, Any]:
+    return phase_status(request)
+
+
+@router.post("/phase/rollback")
+def post_rollback(request: Request, body: PhaseRequest) -> dict[str, Any]:
+    svc = request.app.state.services
+    with session_scope(svc.sessions) as s:
+        change = _mig(request).procedure.step_back(s, cause="manual", actor=body.actor,
+                                                   why=body.why or "manual rollback", now=svc.clock.now())
+    _mig(request).snapshots.invalidate()
+    return {"from": change.before.value, "to": change.after.value, "report": change.report,
+            "back_written": change.back_written}
+
+
+@router.post("/alerts")
+def post_alerts(request: Request, payload: dict[str, Any]) -> dict[str, Any]:
+    """Alertmanager webhook (payload version 4). Acts only on firing pager alerts, once per episode."""
+    svc = request.app.state.services
+    with session_scope(svc.sessions) as s:
+        decision = handle_alertmanager(s, payload, procedure=_mig(request).procedure, pager_alerts=None,
+                                       now=svc.clock.now())
+    _mig(request).snapshots.invalidate()
+    return decision.to_json()
+
+
+@router.post("/nps")
+def post_nps(request: Request, body: NpsIn) -> dict[str, Any]:
+    svc = request.app.state.services
+    with session_scope(svc.sessions) as s:
+        decision = record_nps(s, body.score, procedure=_mig(request).procedure, now=svc.clock.now(),
+                              source=body.source)
+    _mig(request).snapshots.invalidate()
+    return decision.to_json()
+
+
+@router.post("/adapter/invalidate")
+def post_invalidate(request: Request) -> dict[str, Any]:
+    svc = request.app.state.services
+    with session_scope(svc.sessions) as s:
+        gen = invalidate_adapter_cache(_mig(request), s, actor="admin-api", now=svc.clock.now())
+    return {"generation": gen}

@@ -1,0 +1,275 @@
+"""On-call commands of the migration: flags, phase, worker, adapter cache, NPS, alerts (runbook §2, §3, §7, §8)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from meallog.errors import MeallogError
+
+out = Console()
+err = Console(stderr=True)
+
+flags_app = typer.Typer(help="Feature flags (runbook §2): list, set, unset. Every change is audited.",
+                        no_args_is_help=True)
+phase_app = typer.Typer(help="Migration phases OFF, P0-P3: status, advance, rollback.", no_args_is_help=True)
+adapter_app = typer.Typer(help="The v2 -> legacy adapter.", no_args_is_help=True)
+nps_app = typer.Typer(help="NPS samples: a drop of 3 points below the phase baseline steps back.",
+                      no_args_is_help=True)
+
+
+def _ctx() -> Any:
+    """Services for one CLI invocation: migrated database, no background threads."""
+    from meallog.app import build_services
+    from meallog.settings import Settings
+    from meallog.store.migrate import upgrade
+
+    settings = Settings().model_copy(update={"run_worker": False, "run_scheduler": False})
+    services = build_services(settings, snapshot_ttl_s=0.0)
+    upgrade(services.engine)
+    return services
+
+
+def _actor(actor: str | None) -> str:
+    import getpass
+
+    return actor or f"cli:{getpass.getuser()}"
+
+
+def _fail(exc: MeallogError) -> typer.Exit:
+    err.print(f"error: {exc.detail}", highlight=False, soft_wrap=True)
+    return typer.Exit(exc.exit_code)
+
+
+def _status(services: Any) -> dict[str, Any]:
+    from meallog.migration import outbox
+    from meallog.store.db import session_scope
+
+    with session_scope(services.sessions) as s:
+        snap = services.migration.flags.snapshot(s)
+        st = outbox.stats(s)
+    return {
+        "phase": snap.phase.value,
+        "flags": snap.to_json(),
+        "sources": dict(snap.sources),
+        "queue": {"pending": st.pending, "running": st.running, "dead": st.dead},
+        "shadow_lag_seconds": round(st.lag_seconds(services.clock.now()), 3),
+        "pipeline_version": services.settings.shadow_pipeline_version,
+        "env": services.settings.metric_env,
+    }
+
+
+def _print_status(st: dict[str, Any]) -> None:
+    table = Table(title=f"phase {st['phase']}  ({st['env']}, pipeline {st['pipeline_version']})")
+    table.add_column("flag")
+    table.add_column("value")
+    table.add_column("source")
+    for name, value in st["flags"].items():
+        table.add_row(name, str(value), st["sources"][name])
+    out.print(table)
+    q = st["queue"]
+    out.print(f"outbox: {q['pending']} pending, {q['running']} running, {q['dead']} dead letters; "
+              f"shadow lag {st['shadow_lag_seconds']} s")
+
+
+@flags_app.command("list")
+def flags_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every flag with its value and source (env default or stored override)."""
+    st = _status(_ctx())
+    if as_json:
+        typer.echo(json.dumps({"flags": st["flags"], "sources": st["sources"], "phase": st["phase"]}))
+    else:
+        _print_status(st)
+
+
+@flags_app.command("set")
+def flags_set(name: str, value: str, why: str = typer.Option(None, "--why", help="reason, kept in the audit"),
+              actor: str = typer.Option(None, help="who (default cli:$USER)")) -> None:
+    """Set NAME to VALUE (on/off, a percentage for DUAL_READ_V2, a mode for NEVER_ZERO_MODE)."""
+    from meallog.store.db import session_scope
+
+    services = _ctx()
+    try:
+        with session_scope(services.sessions) as s:
+            change = services.migration.control.set_flag(s, name, value, actor=_actor(actor), why=why,
+                                                         now=services.clock.now())
+    except MeallogError as exc:
+        raise _fail(exc) from exc
+    msg = f"{name} = {value}; phase {change.before.value} -> {change.after.value}"
+    if change.back_written:
+        msg += f"; {change.back_written} logs written back to legacy"
+    typer.echo(msg)
+
+
+@flags_app.command("unset")
+def flags_unset(name: str, why: str = typer.Option(None, "--why"), actor: str = typer.Option(None)) -> None:
+    """Drop the stored override of NAME: the env default applies again."""
+    from meallog.store.db import session_scope
+
+    services = _ctx()
+    try:
+        with session_scope(services.sessions) as s:
+            change = services.migration.control.unset_flag(s, name, actor=_actor(actor), why=why,
+                                                           now=services.clock.now())
+    except MeallogError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"{name} override removed; phase {change.before.value} -> {change.after.value}")
+
+
+@flags_app.command("audit")
+def flags_audit(limit: int = typer.Option(20)) -> None:
+    """The last flag changes: who, when, old, new, why."""
+    from meallog.store.db import session_scope
+
+    services = _ctx()
+    table = Table("ts", "flag", "old", "new", "actor", "why")
+    with session_scope(services.sessions) as s:
+        for row in services.migration.flags.audit(s, limit):
+            table.add_row(row.ts.isoformat(timespec="seconds"), row.name, str(row.old), str(row.new), row.actor,
+                          row.why or "")
+    out.print(table)
+
+
+@phase_app.command("status")
+def phase_status(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Phase, flags and their sources, outbox depth, dead letters and shadow lag."""
+    st = _status(_ctx())
+    if as_json:
+        typer.echo(json.dumps(st))
+    else:
+        _print_status(st)
+
+
+@phase_app.command("advance")
+def phase_advance(force: bool = typer.Option(False, "--force", help="advance despite a red gate (audited)"),
+                  why: str = typer.Option(None, "--why"), actor: str = typer.Option(None)) -> None:
+    """Turn on the next phase's flag if the Diff-Gate says go."""
+    from meallog.store.db import session_scope
+
+    services = _ctx()
+    gate = _gate_check(services)
+    try:
+        with session_scope(services.sessions) as s:
+            change = services.migration.control.advance(s, actor=_actor(actor), why=why, now=services.clock.now(),
+                                                        gate=gate, force=force)
+    except MeallogError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"phase {change.before.value} -> {change.after.value}" + (" (forced)" if force else ""))
+
+
+def _gate_check(services: Any) -> Any:
+    try:
+        from meallog.migration.gate import GateConfig, evaluate
+    except ImportError:  # the gate module is optional in a minimal install
+        return None
+
+    def check(s: Any, target: Any) -> Any:
+        return evaluate(s, target=target, now=services.clock.now(), config=GateConfig.from_settings(services.settings))
+
+    return check
+
+
+@phase_app.command("rollback")
+def phase_rollback(why: str = typer.Option("manual rollback", "--why"), actor: str = typer.Option(None),
+                   url: str = typer.Option(None, help="deployment to smoke-test /metrics on (default: in-process)")
+                   ) -> None:
+    """Step back one phase (runbook §3), keep shadow data, run the §8 checks, page SRE."""
+    from meallog.migration.service import metrics_smoke_http
+    from meallog.store.db import session_scope
+
+    services = _ctx()
+    proc = services.migration.procedure
+    if url:
+        proc.checks = {**proc.checks, "metrics_smoke": lambda: metrics_smoke_http(url)}
+    try:
+        with session_scope(services.sessions) as s:
+            change = proc.step_back(s, cause="manual", actor=_actor(actor), why=why, now=services.clock.now())
+    except MeallogError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"phase {change.before.value} -> {change.after.value}")
+    if change.back_written:
+        typer.echo(f"{change.back_written} logs written in P3 were written back to legacy")
+    for name, res in change.report.get("checks", {}).items():
+        typer.echo(f"  {name}: {'ok' if res['ok'] else 'FAILED'} - {res['detail']}")
+
+
+@adapter_app.command("invalidate")
+def adapter_invalidate(actor: str = typer.Option(None)) -> None:
+    """Invalidate the adapter cache in every process (runbook §8)."""
+    from meallog.migration.service import invalidate_adapter_cache
+    from meallog.store.db import session_scope
+
+    services = _ctx()
+    with session_scope(services.sessions) as s:
+        gen = invalidate_adapter_cache(services.migration, s, actor=_actor(actor), now=services.clock.now())
+    typer.echo(f"adapter cache invalidated (generation {gen})")
+
+
+@nps_app.command("record")
+def nps_record(score: float, source: str = typer.Option("cli")) -> None:
+    """Record an NPS value for the current phase; steps back on a 3-point drop below baseline."""
+    from meallog.store.db import session_scope
+
+    services = _ctx()
+    from meallog.migration.rollback import record_nps
+
+    with session_scope(services.sessions) as s:
+        d = record_nps(s, score, procedure=services.migration.procedure, now=services.clock.now(), source=source)
+    typer.echo(json.dumps(d.to_json()))
+    if d.stepped_back:
+        typer.echo("NPS dropped 3 points below baseline: stepped back one phase")
+
+
+def worker(once: bool = typer.Option(False, "--once", help="drain what is due, then exit"),
+           batch: int = typer.Option(50)) -> None:
+    """Run an outbox worker (shadow and v2 jobs). Several may run against one PostgreSQL."""
+    services = _ctx()
+    w = services.worker
+    w.config.batch = batch
+    if once:
+        done = w.drain()
+        typer.echo(f"{done} jobs done")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    w.start()
+    err.print(f"worker {w.worker_id} running; Ctrl-C to stop")
+    stop.wait()
+    w.stop()
+
+
+def scheduler(run: str = typer.Option(None, "--run", help="run one job now and exit, e.g. cleanup_ingest_requests")
+              ) -> None:
+    """Run the ops scheduler (02:45 JST cleanup ...) in the foreground, or one job now."""
+    from meallog.ops.scheduler import OpsScheduler
+
+    services = _ctx()
+    sched = OpsScheduler(sessions=services.sessions, clock=services.clock, metrics=services.metrics)
+    if run:
+        if run not in sched.jobs():
+            err.print(f"error: unknown job {run!r} (jobs: {', '.join(sched.jobs())})")
+            raise typer.Exit(2)
+        typer.echo(json.dumps(sched.run(run)))
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    sched.start()
+    stop.wait()
+    sched.stop()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(flags_app, name="flags")
+    app.add_typer(phase_app, name="phase")
+    app.add_typer(adapter_app, name="adapter")
+    app.add_typer(nps_app, name="nps")
+    app.command("worker")(worker)
+    app.command("scheduler")(scheduler)

@@ -1,0 +1,70 @@
+"""Adapter cache: v2 record -> legacy view (DTO v1), memoised per (log, version, pipeline, generation).
+
+`meallog adapter invalidate` bumps the generation stored with the flags; every process sees the new
+generation with its next flag snapshot, so old entries are never served again (runbook §8).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from meallog.logs.service import LogView
+from meallog.nutrition.adapter import to_legacy_view
+from meallog.nutrition.dto import RecordV2
+from meallog.store.models import MealLogV2
+
+CacheKey = tuple[int, int, str, int]
+
+
+class AdapterCache:
+    def __init__(self, *, capacity: int = 10_000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[CacheKey, LogView] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def view(self, row: MealLogV2, generation: int) -> LogView:
+        key = (row.log_id, row.log_version, row.pipeline_version, generation)
+        with self._lock:
+            cached = self._items.get(key)
+            if cached is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return cached
+        view = adapt(row)
+        with self._lock:
+            self.misses += 1
+            self._items[key] = view
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+        return view
+
+    def clear(self) -> int:
+        with self._lock:
+            n = len(self._items)
+            self._items.clear()
+            return n
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def adapt(row: MealLogV2) -> LogView:
+    """The legacy view of a v2 record, with the log's metadata."""
+    legacy = to_legacy_view(RecordV2.model_validate(row.record))
+    return LogView(
+        id=row.log_id,
+        text=row.text,
+        eaten_at=row.eaten_at,
+        local_date=row.local_date,
+        meal_type=row.meal_type,
+        items=[i.model_dump() for i in legacy.items],
+        totals=legacy.totals.model_dump(),
+        deleted_at=row.deleted_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.log_version,
+        source="adapter",
+    )

@@ -1,0 +1,227 @@
+"""Rollback (runbook §3, §8): triggers, the step-back procedure, and paging SRE.
+
+Triggers: a firing pager alert delivered by Alertmanager's webhook, or NPS 3 points below the
+phase's baseline. Action: step back one phase (turn off the highest flag), keep shadow data, page
+SRE. Alertmanager delivers at least once, so each (fingerprint, startsAt) episode acts once, and
+automatic step-backs are rate-limited to one per `cooldown` so one incident never unwinds the
+whole migration.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import structlog
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from meallog.migration.control import PhaseChange, PhaseControl
+from meallog.migration.phases import ORDER, Phase
+from meallog.store.models import AlertReceipt, NpsSample, PhaseEvent
+
+log = structlog.get_logger("meallog.rollback")
+
+NPS_DROP_POINTS = 3.0
+
+
+# ---- paging -------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Page:
+    summary: str
+    severity: str = "critical"
+    dedup_key: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Pager:
+    """PagerDuty Events API v2 and a Slack-style webhook. Sends in the background; never raises."""
+
+    def __init__(self, *, pagerduty_url: str | None, routing_key: str | None, slack_url: str | None,
+                 source: str = "meallog", client: httpx.Client | None = None, background: bool = True) -> None:
+        self.pagerduty_url, self.routing_key, self.slack_url = pagerduty_url, routing_key, slack_url
+        self.source = source
+        self.client = client or httpx.Client(timeout=5.0)
+        self.background = background
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    def page(self, page: Page) -> None:
+        if self.background:
+            threading.Thread(target=self._send, args=(page,), daemon=True, name="pager").start()
+        else:
+            self._send(page)
+
+    def _send(self, page: Page) -> None:
+        if self.pagerduty_url:
+            body = {
+                "routing_key": self.routing_key or "",
+                "event_action": "trigger",
+                "dedup_key": page.dedup_key or None,
+                "payload": {"summary": page.summary[:1024], "source": self.source, "severity": page.severity,
+                            "component": "meallog-migration", "custom_details": dict(page.details)},
+            }
+            self._post(self.pagerduty_url, body)
+        if self.slack_url:
+            self._post(self.slack_url, {"text": f":rotating_light: {page.summary}",
+                                        "attachments": [{"fields": [{"title": k, "value": str(v), "short": True}
+                                                                    for k, v in page.details.items()]}]})
+
+    def _post(self, url: str, body: dict[str, Any]) -> None:
+        try:
+            r = self.client.post(url, json=body)
+            r.raise_for_status()
+            self.sent.append((url, body))
+        except httpx.HTTPError as exc:
+            log.error("page not delivered", url=url, error=repr(exc))
+
+
+class NullPager(Pager):
+    def __init__(self) -> None:
+        super().__init__(pagerduty_url=None, routing_key=None, slack_url=None, background=False)
+
+
+# ---- the step-back procedure -------------------------------------------------------------------
+Check = Callable[[], tuple[bool, str]]
+
+
+@dataclass
+class RollbackProcedure:
+    """Step back one phase and run the runbook §8 checks; report what each did."""
+
+    control: PhaseControl
+    pager: Pager
+    checks: Mapping[str, Check] = field(default_factory=dict)  # "/metrics smoke", "shadow diff check"
+    cooldown: timedelta = timedelta(minutes=10)
+
+    def recently_rolled_back(self, s: Session, now: datetime) -> bool:
+        last = s.scalar(select(func.max(PhaseEvent.ts)).where(PhaseEvent.cause.in_(("alert", "nps")),
+                                                               PhaseEvent.to_phase != PhaseEvent.from_phase))
+        return last is not None and now - last < self.cooldown
+
+    def step_back(self, s: Session, *, cause: str, actor: str, why: str, now: datetime) -> PhaseChange:
+        change = self.control.step_back(s, actor=actor, why=why, now=now, cause=cause)
+        report = {name: _run_check(check) for name, check in self.checks.items()}
+        event = s.scalars(select(PhaseEvent).order_by(PhaseEvent.id.desc()).limit(1)).first()
+        if event is not None:
+            event.report = {**(event.report or {}), "checks": report}
+        self.pager.page(Page(
+            summary=f"meallog migration stepped back {change.before.value} -> {change.after.value} ({cause}): {why}",
+            dedup_key=f"meallog-rollback-{change.before.value}-{now.isoformat()}",
+            details={"cause": cause, "actor": actor, "from": change.before.value, "to": change.after.value,
+                     **{k: v["ok"] for k, v in report.items()}},
+        ))
+        return PhaseChange(change.before, change.after, change.flag, change.back_written, {"checks": report})
+
+
+def _run_check(check: Check) -> dict[str, Any]:
+    try:
+        ok, detail = check()
+    except Exception as exc:  # a broken check is reported, not raised
+        ok, detail = False, repr(exc)
+    return {"ok": ok, "detail": detail}
+
+
+# ---- Alertmanager webhook -----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class AlertDecision:
+    action: str  # "stepped_back" | "duplicate" | "ignored" | "rate_limited" | "no_phase"
+    alerts: int
+    new_episodes: int
+    change: dict[str, str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "alerts": self.alerts, "new_episodes": self.new_episodes,
+                "change": self.change}
+
+
+def handle_alertmanager(s: Session, payload: Mapping[str, Any], *, procedure: RollbackProcedure,
+                        pager_alerts: Iterable[str] | None, now: datetime) -> AlertDecision:
+    """Act on a version-4 webhook payload: only `firing` alerts of the pager set, once per episode."""
+    wanted = set(pager_alerts) if pager_alerts else None
+    alerts = [a for a in payload.get("alerts", []) if isinstance(a, Mapping)]
+    firing = [a for a in alerts if a.get("status") == "firing" and _is_pager(a, wanted)]
+    new = []
+    for a in firing:
+        fp = str(a.get("fingerprint") or _fingerprint(a))
+        starts = str(a.get("startsAt", ""))
+        name = str(a.get("labels", {}).get("alertname", "?"))
+        try:
+            with s.begin_nested():
+                s.add(AlertReceipt(fingerprint=fp, starts_at=starts, alertname=name, received_at=now,
+                                   action="received"))
+                s.flush()
+            new.append(name)
+        except IntegrityError:
+            continue
+    if not firing:
+        return AlertDecision("ignored", len(alerts), 0)
+    if not new:
+        return AlertDecision("duplicate", len(alerts), 0)
+    if procedure.control.status(s) is Phase.OFF:
+        return AlertDecision("no_phase", len(alerts), len(new))
+    if procedure.recently_rolled_back(s, now):
+        return AlertDecision("rate_limited", len(alerts), len(new))
+    change = procedure.step_back(s, cause="alert", actor="alertmanager", why=", ".join(sorted(set(new))), now=now)
+    return AlertDecision("stepped_back", len(alerts), len(new),
+                         {"from": change.before.value, "to": change.after.value})
+
+
+def _is_pager(alert: Mapping[str, Any], wanted: set[str] | None) -> bool:
+    labels = alert.get("labels", {}) or {}
+    if wanted is not None:
+        return labels.get("alertname") in wanted
+    return labels.get("severity") == "page"
+
+
+def _fingerprint(alert: Mapping[str, Any]) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(alert.get("labels", {}), sort_keys=True).encode()).hexdigest()[:16]
+
+
+# ---- NPS ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class NpsDecision:
+    phase: str
+    baseline: float | None
+    current: float | None
+    samples: int
+    stepped_back: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"phase": self.phase, "baseline": self.baseline, "current": self.current, "samples": self.samples,
+                "stepped_back": self.stepped_back}
+
+
+def record_nps(s: Session, score: float, *, procedure: RollbackProcedure, now: datetime, source: str = "manual",
+               min_samples: int = 1) -> NpsDecision:
+    """Record an NPS value for the current phase; step back when the phase's mean falls 3 points
+    below its baseline (the mean of the previous phase's samples)."""
+    phase = procedure.control.status(s)
+    s.add(NpsSample(ts=now, phase=phase.value, score=float(score), source=source))
+    s.flush()
+    entered = s.scalar(select(func.max(PhaseEvent.ts)).where(PhaseEvent.to_phase == phase.value))
+    cur_q = select(func.avg(NpsSample.score), func.count()).where(NpsSample.phase == phase.value)
+    if entered is not None:
+        cur_q = cur_q.where(NpsSample.ts >= entered)
+    current, n = s.execute(cur_q).one()
+    i = ORDER.index(phase)
+    baseline = None
+    if i > 0:
+        baseline = s.scalar(select(func.avg(NpsSample.score)).where(NpsSample.phase == ORDER[i - 1].value))
+    drop = baseline is not None and current is not None and n >= min_samples and \
+        float(current) <= float(baseline) - NPS_DROP_POINTS
+    stepped = False
+    if drop and phase is not Phase.OFF and not procedure.recently_rolled_back(s, now):
+        procedure.step_back(s, cause="nps", actor="nps", now=now,
+                            why=f"NPS {float(current):.1f} is {float(baseline) - float(current):.1f} points "
+                                f"below the {ORDER[i - 1].value} baseline {float(baseline):.1f}")
+        stepped = True
+    return NpsDecision(phase.value, None if baseline is None else float(baseline),
+                       None if current is None else float(current), int(n), stepped)

@@ -1,0 +1,111 @@
+"""A tiny app-client harness for migration tests: users, traffic, and an expected-state ledger."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from meallog.app import Services, build_services, create_app
+from meallog.clock import FrozenClock
+from meallog.settings import Settings
+
+ADMIN = {"Authorization": "Bearer admin-secret"}
+MEALS = ["ご飯 1杯と味噌汁、焼き鮭 1切れ", "2 eggs, toast with butter, black coffee", "カレーライス 1皿",
+         "納豆 1パック", "ビール 1缶", "唐揚げ定食", "banana", "ラーメン 大盛り", "caesar salad", "牛丼 1杯"]
+
+
+def make_services(settings: Settings, engine: Engine, clock: FrozenClock, **kw: Any) -> Services:
+    return build_services(settings, engine=engine, clock=clock, snapshot_ttl_s=0.0, **kw)
+
+
+@dataclass
+class Ledger:
+    """What every log should look like, as the clients wrote it."""
+
+    logs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    phase_of_write: dict[int, set[str]] = field(default_factory=dict)
+
+    def wrote(self, log_id: int, phase: str, **state: Any) -> None:
+        self.logs.setdefault(log_id, {}).update(state)
+        self.phase_of_write.setdefault(log_id, set()).add(phase)
+
+
+class Driver:
+    def __init__(self, client: TestClient, clock: FrozenClock, tokens: dict[int, str]) -> None:
+        self.client, self.clock, self.tokens = client, clock, tokens
+        self.ledger = Ledger()
+        self.meals = itertools.cycle(MEALS)
+        self.owner: dict[int, int] = {}
+
+    def h(self, user: int) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"}
+
+    def flag(self, name: str, value: str) -> dict[str, Any]:
+        r = self.client.put(f"/admin/flags/{name}", json={"value": value, "why": "test"}, headers=ADMIN)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def create(self, user: int, phase: str) -> dict[str, Any]:
+        self.clock.advance(timedelta(minutes=1))
+        text = next(self.meals)
+        r = self.client.post("/logs", json={"text": text}, headers=self.h(user))
+        assert r.status_code == 201, r.text
+        body = r.json()
+        self.owner[body["id"]] = user
+        self.ledger.wrote(body["id"], phase, text=text, deleted=False, user=user)
+        return body
+
+    def edit(self, log_id: int, phase: str) -> None:
+        self.clock.advance(timedelta(minutes=1))
+        text = next(self.meals) + " と 卵 1個"
+        r = self.client.patch(f"/logs/{log_id}", json={"text": text}, headers=self.h(self.owner[log_id]))
+        assert r.status_code == 200, r.text
+        self.ledger.wrote(log_id, phase, text=text)
+
+    def delete(self, log_id: int, phase: str) -> None:
+        self.clock.advance(timedelta(minutes=1))
+        r = self.client.delete(f"/logs/{log_id}", headers=self.h(self.owner[log_id]))
+        assert r.status_code == 200 and r.json()["deleted_at"], r.text
+        self.ledger.wrote(log_id, phase, deleted=True)
+
+    def restore(self, log_id: int, phase: str) -> None:
+        self.clock.advance(timedelta(minutes=1))
+        r = self.client.post(f"/logs/{log_id}/restore", headers=self.h(self.owner[log_id]))
+        assert r.status_code == 200 and r.json()["deleted_at"] is None, r.text
+        self.ledger.wrote(log_id, phase, deleted=False)
+
+    def traffic(self, phase: str, users: list[int]) -> list[int]:
+        """Each user creates two logs, edits one, deletes and restores an older one, deletes another."""
+        new = []
+        for u in users:
+            a, b = self.create(u, phase), self.create(u, phase)
+            new += [a["id"], b["id"]]
+            self.edit(a["id"], phase)
+            older = [lid for lid, st in self.ledger.logs.items() if st["user"] == u and lid not in (a["id"], b["id"])]
+            if older:
+                self.delete(older[0], phase)
+                self.restore(older[0], phase)
+            if len(older) > 1:
+                self.delete(older[-1], phase)
+        return new
+
+    def check_all_readable(self) -> None:
+        for log_id, st in self.ledger.logs.items():
+            r = self.client.get(f"/logs/{log_id}", headers=self.h(st["user"]))
+            assert r.status_code == 200, (log_id, r.text)
+            body = r.json()
+            assert body["text"] == st["text"], (log_id, body["text"], st["text"])
+            assert (body["deleted_at"] is not None) == st["deleted"], (log_id, body)
+
+
+def client_for(services: Services) -> TestClient:
+    return TestClient(create_app(services.settings, services=services))
+
+
+UserFactory = Callable[..., str]
