@@ -21,6 +21,7 @@ from meallog.logs.router import router as logs_router
 from meallog.logs.service import LogService
 from meallog.migration.paths import Guard, PhasePaths
 from meallog.migration.service import Migration, build_migration
+from meallog.migration.shadow import ComputeV2, compute_v2
 from meallog.migration.worker import OutboxWorker
 from meallog.nutrition.types import Provider
 from meallog.observability.metrics import CommonLabels, Metrics
@@ -63,6 +64,7 @@ def build_services(
     metrics: Metrics | None = None,
     guard: Guard | None = None,
     snapshot_ttl_s: float = 1.0,
+    compute: ComputeV2 = compute_v2,
 ) -> Services:
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
@@ -72,11 +74,13 @@ def build_services(
     migration = build_migration(settings, sessions=sessions, metrics=metrics, clock=clock,
                                 snapshot_ttl_s=snapshot_ttl_s)
     worker = OutboxWorker(sessions=sessions, flags=migration.flags, metrics=metrics, clock=clock,
-                          pipeline_version=settings.shadow_pipeline_version, thresholds=migration.thresholds)
+                          pipeline_version=settings.shadow_pipeline_version, thresholds=migration.thresholds,
+                          compute=compute)
     service = LogService(provider=provider)
     paths = PhasePaths(service=service, features=migration.features, metrics=metrics,
                        pipeline_version=settings.shadow_pipeline_version, adapter_cache=migration.adapter_cache,
-                       guard=guard, thresholds=migration.thresholds, depth=lambda: worker.last_depth)
+                       guard=guard, thresholds=migration.thresholds, depth=lambda: worker.last_depth,
+                       compute=compute)
     logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=paths)
     services = Services(settings=settings, engine=engine, sessions=sessions, clock=clock, provider=provider,
                         logs=logs, metrics=metrics, migration=migration, worker=worker)
