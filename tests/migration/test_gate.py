@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -199,3 +200,70 @@ def test_on_call_query_runs_raw_on_postgres(engine: Engine, clock: FrozenClock, 
             "SELECT ts, log_id, user_id, kcal_abs, kcal_rel, breach, breach_fields "
             "FROM diffs WHERE ts > now()-interval '15 min' ORDER BY ts DESC")).all()
     assert [(r.log_id, r.kcal_abs, r.breach) for r in rows] == [(1, 99.0, True)]
+
+
+# ---- CLI -----------------------------------------------------------------------------------------
+@pytest.fixture
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    import typer
+    from typer.testing import CliRunner
+
+    from meallog.cli.migration_ops import register
+
+    for name in ("METRIC_ENV", "SHADOW_PIPELINE_VERSION", "NORMALIZE_V2_SHADOW", "DUAL_WRITE_V2"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+
+    def _run(*args: str) -> Any:
+        return runner.invoke(app, list(args))
+
+    return _run
+
+
+def seed_now(engine: Engine, n: int, start: int = 1, **kw: Any) -> None:
+    now = datetime.now().astimezone()
+    with session_scope(make_sessionmaker(engine)) as s:
+        for i in range(start, start + n):
+            s.add(diff_row(i, now - timedelta(minutes=1), **kw))
+
+
+def test_cli_gate_exit_codes(cli: Callable[..., Any], engine: Engine) -> None:
+    r = cli("gate")  # flags all off: the next phase is P0, which needs only the schema
+    assert r.exit_code == 0, r.output
+    assert "OFF -> P0" in r.output and "GO" in r.output
+    seed_now(engine, 5)
+    r = cli("gate", "--phase", "P2", "--min-samples", "20")
+    assert r.exit_code == 2, r.output
+    assert "INCONCLUSIVE" in r.output
+    seed_now(engine, 20, start=100)
+    r = cli("gate", "--phase", "p2", "--min-samples", "20", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["outcome"] == "go" and data["stats"]["judged"] == 25 and data["target"] == "P2"
+    seed_now(engine, 10, start=200, kcal=150.0, breach=True)
+    r = cli("gate", "--phase", "P2", "--min-samples", "20")
+    assert r.exit_code == 1, r.output
+    assert "NO_GO" in r.output and "breach rate" in r.output
+    r = cli("gate", "--phase", "P9")
+    assert r.exit_code == 2 and "unknown phase" in r.output
+
+
+def test_cli_diffs_lists_recent_rows(cli: Callable[..., Any], engine: Engine) -> None:
+    seed_now(engine, 2)
+    seed_now(engine, 1, start=50, kcal=123.0, breach=True, rule=None, triage="v2_bug")
+    with session_scope(make_sessionmaker(engine)) as s:  # an old row outside --since
+        s.add(diff_row(99, datetime.now().astimezone() - timedelta(hours=3), kcal=500.0, breach=True))
+    r = cli("diffs", "--since", "15m")
+    assert r.exit_code == 0, r.output
+    assert "3 row(s)" in r.output and "123" in r.output and "v2_bug" in r.output and "500" not in r.output
+    r = cli("diffs", "--since", "2h", "--breach-only", "--json")
+    rows = json.loads(r.output)
+    assert [(x["log_id"], x["breach_fields"]) for x in rows] == [(50, ["kcal"])]
+    r = cli("diffs", "--since", "1d", "--limit", "1", "--json")
+    assert len(json.loads(r.output)) == 1
+    r = cli("diffs", "--since", "soon")
+    assert r.exit_code == 2 and "cannot read duration" in r.output
