@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from meallog.nutrition.legacy import compute_legacy
+from meallog.nutrition.normalize_v2 import V2Options
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from meallog.clock import FrozenClock
 from meallog.migration.backfill import CURSOR, BackfillProgress, backfill, read_cursor, reconcile
-from meallog.nutrition.legacy import compute_legacy
-from meallog.nutrition.normalize_v2 import V2Options
 from meallog.nutrition.types import ProviderItem, ProviderResult
 from meallog.store.db import make_engine, make_sessionmaker, session_scope
 from meallog.store.migrate import upgrade
@@ -24,10 +24,34 @@ from meallog.store.models import BackfillCursor, LogKey, MealLog, MealLogV2
 PV = "v2.0.0"
 OPTIONS = V2Options(never_zero_mode="safe", atwater_simple_scale=False, set_proposal_ui=True)
 MEALS = [
-    ("ご飯 1杯", ProviderItem(name="ご飯", food_id="rice_cooked", quantity=1, unit="杯", grams=150, kcal=234,
-                             protein_g=3.8, fat_g=0.5, carbs_g=55.7)),
-    ("卵 2個", ProviderItem(name="卵", food_id="egg_raw", quantity=2, unit="個", grams=100, kcal=142,
-                           protein_g=12.2, fat_g=10.2, carbs_g=0.4)),
+    (
+        "ご飯 1杯",
+        ProviderItem(
+            name="ご飯",
+            food_id="rice_cooked",
+            quantity=1,
+            unit="杯",
+            grams=150,
+            kcal=234,
+            protein_g=3.8,
+            fat_g=0.5,
+            carbs_g=55.7,
+        ),
+    ),
+    (
+        "卵 2個",
+        ProviderItem(
+            name="卵",
+            food_id="egg_raw",
+            quantity=2,
+            unit="個",
+            grams=100,
+            kcal=142,
+            protein_g=12.2,
+            fat_g=10.2,
+            carbs_g=0.4,
+        ),
+    ),
     ("味噌汁", ProviderItem(name="味噌汁", food_id="miso_soup", quantity=1, unit="杯", kcal=None)),
 ]
 
@@ -58,10 +82,22 @@ def seed_logs(engine: Engine, clock: FrozenClock, n: int) -> list[int]:
             key = LogKey(user_id=user, created_at=clock.now(), created_phase="P0")
             s.add(key)
             s.flush()
-            s.add(MealLog(id=key.id, user_id=user, text=text, eaten_at=clock.now(), local_date=clock.now().date(),
-                          meal_type="lunch", items=[x.model_dump() for x in legacy.items],
-                          totals=legacy.totals.model_dump(), provider_result=parsed.to_dict(), version=1,
-                          created_at=clock.now(), updated_at=clock.now()))
+            s.add(
+                MealLog(
+                    id=key.id,
+                    user_id=user,
+                    text=text,
+                    eaten_at=clock.now(),
+                    local_date=clock.now().date(),
+                    meal_type="lunch",
+                    items=[x.model_dump() for x in legacy.items],
+                    totals=legacy.totals.model_dump(),
+                    provider_result=parsed.to_dict(),
+                    version=1,
+                    created_at=clock.now(),
+                    updated_at=clock.now(),
+                )
+            )
             ids.append(key.id)
     return ids
 
@@ -76,8 +112,13 @@ class Stop(Exception):
 
 
 def run(engine: Engine, clock: FrozenClock, **kw: Any) -> Any:
-    return backfill(make_sessionmaker(engine), pipeline_version=PV, options_from_flags=lambda s: OPTIONS,
-                    now=clock.now, **kw)
+    return backfill(
+        make_sessionmaker(engine),
+        pipeline_version=PV,
+        options_from_flags=lambda s: OPTIONS,
+        now=clock.now,
+        **kw,
+    )
 
 
 def test_backfill_is_resumable_and_idempotent(engine: Engine, clock: FrozenClock) -> None:
@@ -143,7 +184,11 @@ def test_reconcile_finds_and_fixes(engine: Engine, clock: FrozenClock) -> None:
         report = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=False, now=clock.now())
     assert report.checked == 6 and report.v2_ahead == 1
     assert {(i.log_id, i.kind) for i in report.issues} == {
-        (ids[0], "missing"), (ids[1], "stale_version"), (ids[2], "deleted_mismatch"), (ids[3], "stale_pipeline")}
+        (ids[0], "missing"),
+        (ids[1], "stale_version"),
+        (ids[2], "deleted_mismatch"),
+        (ids[3], "stale_pipeline"),
+    }
     assert report.fixed == 0
     assert count_v2(engine) == 5  # nothing written without fix
 

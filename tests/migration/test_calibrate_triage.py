@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from meallog.nutrition.legacy import compute_legacy
+from meallog.nutrition.normalize_v2 import V2Options, normalize
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -19,8 +21,6 @@ from meallog.migration.diff import diff_totals
 from meallog.migration.gate import noise_floors
 from meallog.migration.ignore import IgnoreMatcher
 from meallog.migration.triage import add_rule, expire_rule, list_rules, mark, replay
-from meallog.nutrition.legacy import compute_legacy
-from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, ProviderItem, ProviderResult
 from meallog.store.db import make_engine, make_sessionmaker, session_scope
 from meallog.store.migrate import upgrade
@@ -29,9 +29,20 @@ from meallog.store.models import Calibration, Diff, LogKey, MealLog, MealLogV2, 
 PV = "v2.0.0"
 OPTIONS = V2Options(never_zero_mode="safe", atwater_simple_scale=False, set_proposal_ui=True)
 ITEMS = [
-    ProviderItem(name="ご飯", food_id="rice_cooked", quantity=1, unit="杯", grams=150, kcal=234, protein_g=3.8,
-                 fat_g=0.5, carbs_g=55.7),
-    ProviderItem(name="味噌汁", food_id="miso_soup", quantity=1, unit="杯"),  # legacy: 0 kcal, v2: a real soup
+    ProviderItem(
+        name="ご飯",
+        food_id="rice_cooked",
+        quantity=1,
+        unit="杯",
+        grams=150,
+        kcal=234,
+        protein_g=3.8,
+        fat_g=0.5,
+        carbs_g=55.7,
+    ),
+    ProviderItem(
+        name="味噌汁", food_id="miso_soup", quantity=1, unit="杯"
+    ),  # legacy: 0 kcal, v2: a real soup
 ]
 
 
@@ -45,7 +56,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def seed_log(engine: Engine, clock: FrozenClock, items: list[ProviderItem], text: str = "ご飯と味噌汁") -> int:
+def seed_log(
+    engine: Engine, clock: FrozenClock, items: list[ProviderItem], text: str = "ご飯と味噌汁"
+) -> int:
     from meallog.users import add_user
 
     with session_scope(make_sessionmaker(engine)) as s:
@@ -57,18 +70,46 @@ def seed_log(engine: Engine, clock: FrozenClock, items: list[ProviderItem], text
         key = LogKey(user_id=user, created_at=clock.now(), created_phase="P0")
         s.add(key)
         s.flush()
-        s.add(MealLog(id=key.id, user_id=user, text=text, eaten_at=clock.now(), local_date=clock.now().date(),
-                      meal_type="lunch", items=[x.model_dump() for x in legacy.items],
-                      totals=legacy.totals.model_dump(), provider_result=parsed.to_dict(), version=1,
-                      created_at=clock.now(), updated_at=clock.now()))
+        s.add(
+            MealLog(
+                id=key.id,
+                user_id=user,
+                text=text,
+                eaten_at=clock.now(),
+                local_date=clock.now().date(),
+                meal_type="lunch",
+                items=[x.model_dump() for x in legacy.items],
+                totals=legacy.totals.model_dump(),
+                provider_result=parsed.to_dict(),
+                version=1,
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
         return key.id
 
 
 def seed_diff(engine: Engine, clock: FrozenClock, log_id: int) -> int:
     with session_scope(make_sessionmaker(engine)) as s:
-        d = Diff(ts=clock.now(), log_id=log_id, log_version=1, user_id=1, pipeline_version=PV, kcal_abs=90.0,
-                 kcal_rel=0.3, protein_g_abs=0, protein_g_rel=0, fat_g_abs=0, fat_g_rel=0, carbs_g_abs=0,
-                 carbs_g_rel=0, legacy_totals={}, v2_totals={}, breach=True, breach_fields="kcal")
+        d = Diff(
+            ts=clock.now(),
+            log_id=log_id,
+            log_version=1,
+            user_id=1,
+            pipeline_version=PV,
+            kcal_abs=90.0,
+            kcal_rel=0.3,
+            protein_g_abs=0,
+            protein_g_rel=0,
+            fat_g_abs=0,
+            fat_g_rel=0,
+            carbs_g_abs=0,
+            carbs_g_rel=0,
+            legacy_totals={},
+            v2_totals={},
+            breach=True,
+            breach_fields="kcal",
+        )
         s.add(d)
         s.flush()
         return d.id
@@ -132,15 +173,40 @@ def test_replay_recomputes_both_pipelines_without_writing(engine: Engine, clock:
 def test_ignore_rules_add_list_expire(engine: Engine, clock: FrozenClock) -> None:
     today = clock.now().date()
     with session_scope(make_sessionmaker(engine)) as s:
-        rule = add_rule(s, field="kcal", predicate="text ~ 味噌汁 and abs < 60", reason="soup portions",
-                        owner="sre-tokyo", expires_on=today + timedelta(days=30), now=clock.now())
-        add_rule(s, field="*", predicate="tag = unknown_food", reason="new foods", owner="app",
-                 expires_on=today, now=clock.now())
+        rule = add_rule(
+            s,
+            field="kcal",
+            predicate="text ~ 味噌汁 and abs < 60",
+            reason="soup portions",
+            owner="sre-tokyo",
+            expires_on=today + timedelta(days=30),
+            now=clock.now(),
+        )
+        add_rule(
+            s,
+            field="*",
+            predicate="tag = unknown_food",
+            reason="new foods",
+            owner="app",
+            expires_on=today,
+            now=clock.now(),
+        )
         rule_id = rule.id
-        for bad in ({"field": "sugar_g"}, {"predicate": "abs << 3"}, {"predicate": "text < 3"},
-                    {"expires_on": today - timedelta(days=1)}, {"reason": " "}):
-            args: dict[str, Any] = {"field": "kcal", "predicate": "abs < 5", "reason": "r", "owner": "o",
-                                    "expires_on": today, **bad}
+        for bad in (
+            {"field": "sugar_g"},
+            {"predicate": "abs << 3"},
+            {"predicate": "text < 3"},
+            {"expires_on": today - timedelta(days=1)},
+            {"reason": " "},
+        ):
+            args: dict[str, Any] = {
+                "field": "kcal",
+                "predicate": "abs < 5",
+                "reason": "r",
+                "owner": "o",
+                "expires_on": today,
+                **bad,
+            }
             with pytest.raises(InvalidInput):
                 add_rule(s, now=clock.now(), **args)
     with session_scope(make_sessionmaker(engine)) as s:
@@ -196,11 +262,37 @@ def test_cli_shadow_commands(cli: Callable[..., Any], engine: Engine, clock: Fro
     assert r.exit_code == 0 and "A/A noise floor over 1 log(s)" in r.output
 
     later = (date.today() + timedelta(days=14)).isoformat()
-    r = cli("shadow", "ignore", "add", "--field", "kcal", "--predicate", "abs < 10", "--reason", "rounding",
-            "--owner", "sre", "--expires", later)
+    r = cli(
+        "shadow",
+        "ignore",
+        "add",
+        "--field",
+        "kcal",
+        "--predicate",
+        "abs < 10",
+        "--reason",
+        "rounding",
+        "--owner",
+        "sre",
+        "--expires",
+        later,
+    )
     assert r.exit_code == 0 and "ignore rule #1 added" in r.output
-    r = cli("shadow", "ignore", "add", "--field", "kcal", "--predicate", "abs ~ 10", "--reason", "x",
-            "--owner", "sre", "--expires", later)
+    r = cli(
+        "shadow",
+        "ignore",
+        "add",
+        "--field",
+        "kcal",
+        "--predicate",
+        "abs ~ 10",
+        "--reason",
+        "x",
+        "--owner",
+        "sre",
+        "--expires",
+        later,
+    )
     assert r.exit_code == 2 and "numeric comparison" in r.output
     r = cli("shadow", "ignore", "list", "--json")
     assert [x["predicate"] for x in json.loads(r.output)] == ["abs < 10"]
@@ -210,8 +302,19 @@ def test_cli_shadow_commands(cli: Callable[..., Any], engine: Engine, clock: Fro
 
     with session_scope(make_sessionmaker(engine)) as s:
         for state in ("dead", "dead", "done"):
-            s.add(OutboxJob(kind="shadow", log_id=log_id, log_version=1, payload={}, state=state, attempts=5,
-                            next_attempt_at=clock.now(), created_at=clock.now(), updated_at=clock.now()))
+            s.add(
+                OutboxJob(
+                    kind="shadow",
+                    log_id=log_id,
+                    log_version=1,
+                    payload={},
+                    state=state,
+                    attempts=5,
+                    next_attempt_at=clock.now(),
+                    created_at=clock.now(),
+                    updated_at=clock.now(),
+                )
+            )
     r = cli("shadow", "retry")
     assert r.exit_code == 0 and "2 dead-letter job(s) back to pending" in r.output
     with Session(engine) as s:

@@ -31,25 +31,58 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     upgrade(eng)
     eng.dispose()
     return path
+
+
 CFG = GateConfig(pipeline_version=PV, env="local", min_samples=20)
 
 
-def diff_row(i: int, ts: datetime, *, kcal: float = 10.0, macro: float = 1.0, rel: float = 0.02,
-             breach: bool = False, items: int = 2, unknown: int = 0, rule: int | None = None,
-             triage: str | None = None, pv: str = PV) -> Diff:
-    return Diff(ts=ts, log_id=i, log_version=1, user_id=1, pipeline_version=pv, local_date=ts.date(),
-                kcal_abs=kcal, kcal_rel=rel, protein_g_abs=macro, protein_g_rel=rel, fat_g_abs=macro,
-                fat_g_rel=rel, carbs_g_abs=macro, carbs_g_rel=rel, legacy_totals={}, v2_totals={},
-                breach=breach, breach_fields="kcal" if breach else "", item_count=items, unknown_count=unknown,
-                ignore_rule_id=rule, triage=triage)
+def diff_row(
+    i: int,
+    ts: datetime,
+    *,
+    kcal: float = 10.0,
+    macro: float = 1.0,
+    rel: float = 0.02,
+    breach: bool = False,
+    items: int = 2,
+    unknown: int = 0,
+    rule: int | None = None,
+    triage: str | None = None,
+    pv: str = PV,
+) -> Diff:
+    return Diff(
+        ts=ts,
+        log_id=i,
+        log_version=1,
+        user_id=1,
+        pipeline_version=pv,
+        local_date=ts.date(),
+        kcal_abs=kcal,
+        kcal_rel=rel,
+        protein_g_abs=macro,
+        protein_g_rel=rel,
+        fat_g_abs=macro,
+        fat_g_rel=rel,
+        carbs_g_abs=macro,
+        carbs_g_rel=rel,
+        legacy_totals={},
+        v2_totals={},
+        breach=breach,
+        breach_fields="kcal" if breach else "",
+        item_count=items,
+        unknown_count=unknown,
+        ignore_rule_id=rule,
+        triage=triage,
+    )
 
 
 @pytest.fixture
 def seed(engine: Engine, clock: FrozenClock) -> Callable[..., None]:
     counter = iter(range(1, 1_000_000))
 
-    def _seed(n: int = 0, *, age: timedelta = timedelta(hours=1), extra: list[Any] | None = None,
-              **kw: Any) -> None:
+    def _seed(
+        n: int = 0, *, age: timedelta = timedelta(hours=1), extra: list[Any] | None = None, **kw: Any
+    ) -> None:
         with session_scope(make_sessionmaker(engine)) as s:
             for _ in range(n):
                 s.add(diff_row(next(counter), clock.now() - age, **kw))
@@ -88,7 +121,9 @@ def test_inconclusive_with_few_samples(engine: Engine, clock: FrozenClock, seed:
     assert r.stats["judged"] == 5
 
 
-def test_no_go_when_p95_is_over_threshold(engine: Engine, clock: FrozenClock, seed: Callable[..., None]) -> None:
+def test_no_go_when_p95_is_over_threshold(
+    engine: Engine, clock: FrozenClock, seed: Callable[..., None]
+) -> None:
     seed(25)
     seed(5, kcal=120.0, rel=0.10)  # 5 of 30 > 5 %: P95 is a 120 kcal diff
     r = judge(engine, clock, cfg=GateConfig(pipeline_version=PV, min_samples=20, max_breach_rate=0.5))
@@ -130,13 +165,24 @@ def test_ignored_and_accepted_change_are_left_out_but_counted(
 def test_noise_floor_is_subtracted(engine: Engine, clock: FrozenClock, seed: Callable[..., None]) -> None:
     seed(30, kcal=90.0, rel=0.05)
     assert judge(engine, clock).outcome == "no_go"
-    floors = [Calibration(ts=clock.now(), kind="legacy_aa", field=f, floor_abs=5.0, floor_rel=0.0, samples=50)
-              for f in ("kcal", "protein_g", "fat_g", "carbs_g")]
+    floors = [
+        Calibration(ts=clock.now(), kind="legacy_aa", field=f, floor_abs=5.0, floor_rel=0.0, samples=50)
+        for f in ("kcal", "protein_g", "fat_g", "carbs_g")
+    ]
     # an older, larger v2 floor is superseded by the latest one
-    floors.append(Calibration(ts=clock.now() - timedelta(days=3), kind="v2_aa", field="kcal", floor_abs=50.0,
-                              floor_rel=0.0, samples=50))
-    floors.append(Calibration(ts=clock.now(), kind="v2_aa", field="kcal", floor_abs=15.0, floor_rel=0.01,
-                              samples=50))
+    floors.append(
+        Calibration(
+            ts=clock.now() - timedelta(days=3),
+            kind="v2_aa",
+            field="kcal",
+            floor_abs=50.0,
+            floor_rel=0.0,
+            samples=50,
+        )
+    )
+    floors.append(
+        Calibration(ts=clock.now(), kind="v2_aa", field="kcal", floor_abs=15.0, floor_rel=0.01, samples=50)
+    )
     seed(extra=floors)
     r = judge(engine, clock)
     assert r.stats["noise_floor"]["kcal"] == {"abs": 15.0, "rel": 0.01}
@@ -148,10 +194,24 @@ def test_p1_needs_two_baseline_weeks(engine: Engine, clock: FrozenClock, seed: C
     seed(30)
 
     def week(d: date, env: str = "local", f: str = "kcal") -> BaselineSummary:
-        return BaselineSummary(week_start=d, env=env, field=f, samples=100, median=10, iqr=5, threshold=17.5,
-                               recorded_at=clock.now())
+        return BaselineSummary(
+            week_start=d,
+            env=env,
+            field=f,
+            samples=100,
+            median=10,
+            iqr=5,
+            threshold=17.5,
+            recorded_at=clock.now(),
+        )
 
-    seed(extra=[week(date(2026, 11, 9)), week(date(2026, 11, 9), f="fat_g"), week(date(2026, 11, 2), env="prod")])
+    seed(
+        extra=[
+            week(date(2026, 11, 9)),
+            week(date(2026, 11, 9), f="fat_g"),
+            week(date(2026, 11, 2), env="prod"),
+        ]
+    )
     r = judge(engine, clock, Phase.P1)
     assert r.outcome == "no_go" and "1 week(s)" in r.reasons[0]
     seed(extra=[week(date(2026, 11, 16))])
@@ -165,7 +225,9 @@ def test_prod_p3_needs_fourteen_green_visual_days(
 ) -> None:
     seed(30)
     prod = GateConfig(pipeline_version=PV, env="prod", min_samples=20)
-    runs = [VisualRun(ts=clock.now() - timedelta(days=d, hours=1), env="prod", passed=True) for d in range(13)]
+    runs = [
+        VisualRun(ts=clock.now() - timedelta(days=d, hours=1), env="prod", passed=True) for d in range(13)
+    ]
     seed(extra=runs)
     r = judge(engine, clock, Phase.P3, prod)
     assert r.outcome == "no_go" and "13 of the last 14 days" in r.reasons[0]
@@ -187,7 +249,9 @@ def test_p0_needs_only_the_schema(engine: Engine, clock: FrozenClock) -> None:
     assert r.outcome == "go" and r.stats["missing_tables"] == []
 
 
-def test_on_call_query_runs_raw_on_postgres(engine: Engine, clock: FrozenClock, seed: Callable[..., None]) -> None:
+def test_on_call_query_runs_raw_on_postgres(
+    engine: Engine, clock: FrozenClock, seed: Callable[..., None]
+) -> None:
     """Runbook §7: `SELECT ... FROM diffs WHERE ts > now()-interval '15 min'` works as typed."""
     if not is_postgres(engine):
         pytest.skip("the runbook's SQL is PostgreSQL (interval literal)")
@@ -196,9 +260,12 @@ def test_on_call_query_runs_raw_on_postgres(engine: Engine, clock: FrozenClock, 
         s.add(diff_row(1, real_now - timedelta(minutes=5), kcal=99.0, breach=True))
         s.add(diff_row(2, real_now - timedelta(minutes=30)))
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT ts, log_id, user_id, kcal_abs, kcal_rel, breach, breach_fields "
-            "FROM diffs WHERE ts > now()-interval '15 min' ORDER BY ts DESC")).all()
+        rows = conn.execute(
+            text(
+                "SELECT ts, log_id, user_id, kcal_abs, kcal_rel, breach, breach_fields "
+                "FROM diffs WHERE ts > now()-interval '15 min' ORDER BY ts DESC"
+            )
+        ).all()
     assert [(r.log_id, r.kcal_abs, r.breach) for r in rows] == [(1, 99.0, True)]
 
 

@@ -98,7 +98,9 @@ def _fmt(x: float, digits: int = 1) -> str:
 # ---- gate -----------------------------------------------------------------------------------------
 @_errors
 def gate(
-    phase: str | None = typer.Option(None, "--phase", help="phase to advance to (P0-P3); default: the next one"),
+    phase: str | None = typer.Option(
+        None, "--phase", help="phase to advance to (P0-P3); default: the next one"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
     window_days: int | None = typer.Option(None, "--window-days", help="days of diffs to judge (default 7)"),
     min_samples: int | None = typer.Option(None, "--min-samples", help="fewer judged diffs: inconclusive"),
@@ -138,14 +140,22 @@ def _print_gate(current: str, result: Any) -> None:
     st = result.stats
     if "p95_abs" not in st:
         return
-    out.print(f"diffs {st['total']} in {st['window_days']}d for {st['pipeline_version']}: judged {st['judged']}, "
-              f"ignored {st['ignored']}, accepted_change {st['accepted_change']}; breaches {st['breaches']} "
-              f"({st['breach_rate']:.1%}); unknown {st['unknown_rate']:.1%}")
+    out.print(
+        f"diffs {st['total']} in {st['window_days']}d for {st['pipeline_version']}: judged {st['judged']}, "
+        f"ignored {st['ignored']}, accepted_change {st['accepted_change']}; breaches {st['breaches']} "
+        f"({st['breach_rate']:.1%}); unknown {st['unknown_rate']:.1%}"
+    )
     table = Table("field", "P95 abs", "floor", "excess", "P95 rel", "limit")
     for f, p95 in st["p95_abs"].items():
         limit = st["thresholds"]["kcal_abs"] if f == "kcal" else st["thresholds"]["macro_abs"]
-        table.add_row(f, _fmt(p95), _fmt(st["noise_floor"][f]["abs"]), _fmt(st["excess_p95_abs"][f]),
-                      f"{st['p95_rel'][f]:.1%}", f"{limit:g}")
+        table.add_row(
+            f,
+            _fmt(p95),
+            _fmt(st["noise_floor"][f]["abs"]),
+            _fmt(st["excess_p95_abs"][f]),
+            f"{st['p95_rel'][f]:.1%}",
+            f"{limit:g}",
+        )
     out.print(table)
 
 
@@ -171,11 +181,20 @@ def backfill_cmd(
             def tick(p: Any) -> None:
                 bar.update(task, completed=p.scanned, total=p.scanned + p.remaining)
 
-            report = backfill(ctx.sessions, batch=batch, pipeline_version=ctx.settings.shadow_pipeline_version,
-                              options_from_flags=ctx.options, now=ctx.now, progress=tick, restart=restart)
-    typer.echo(f"backfill {ctx.settings.shadow_pipeline_version}: scanned {report.scanned} in {report.batches} "
-               f"batch(es), created {report.created}, refreshed {report.refreshed}, skipped {report.skipped}; "
-               f"cursor {report.start_cursor} -> {report.cursor}")
+            report = backfill(
+                ctx.sessions,
+                batch=batch,
+                pipeline_version=ctx.settings.shadow_pipeline_version,
+                options_from_flags=ctx.options,
+                now=ctx.now,
+                progress=tick,
+                restart=restart,
+            )
+    typer.echo(
+        f"backfill {ctx.settings.shadow_pipeline_version}: scanned {report.scanned} in {report.batches} "
+        f"batch(es), created {report.created}, refreshed {report.refreshed}, skipped {report.skipped}; "
+        f"cursor {report.start_cursor} -> {report.cursor}"
+    )
 
 
 @_errors
@@ -190,16 +209,25 @@ def reconcile_cmd(
     from meallog.store.db import session_scope
 
     with _db() as ctx, session_scope(ctx.sessions) as s:
-        report = reconcile(s, pipeline_version=ctx.settings.shadow_pipeline_version, options=ctx.options(s),
-                           fix=fix, now=ctx.now())
+        report = reconcile(
+            s,
+            pipeline_version=ctx.settings.shadow_pipeline_version,
+            options=ctx.options(s),
+            fix=fix,
+            now=ctx.now(),
+        )
     if as_json:
         _echo_json(report.to_json())
     else:
         counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
-        typer.echo(f"reconcile: checked {report.checked}; {counts}; v2 ahead (P3) {report.v2_ahead}; "
-                   f"fixed {report.fixed}")
+        typer.echo(
+            f"reconcile: checked {report.checked}; {counts}; v2 ahead (P3) {report.v2_ahead}; "
+            f"fixed {report.fixed}"
+        )
         for issue in report.issues[:50]:
-            typer.echo(f"  log {issue.log_id}: {issue.kind}: {issue.detail}{' [fixed]' if issue.fixed else ''}")
+            typer.echo(
+                f"  log {issue.log_id}: {issue.kind}: {issue.detail}{' [fixed]' if issue.fixed else ''}"
+            )
         if len(report.issues) > 50:
             typer.echo(f"  ... {len(report.issues) - 50} more (use --json)")
     if report.issues and not fix:
@@ -226,22 +254,53 @@ def diffs_cmd(
             stmt = stmt.where(Diff.breach.is_(True))
         rows = list(s.scalars(stmt.order_by(Diff.ts.desc(), Diff.id.desc()).limit(limit)))
     if as_json:
-        _echo_json([{
-            "id": r.id, "ts": r.ts.isoformat(), "log_id": r.log_id, "log_version": r.log_version,
-            "user_id": r.user_id, "pipeline_version": r.pipeline_version,
-            **{f"{f}_{k}": getattr(r, f"{f}_{k}") for f in FIELDS for k in ("abs", "rel")},
-            "breach": r.breach, "breach_fields": [x for x in r.breach_fields.split(",") if x],
-            "unknown_kinds": [x for x in r.unknown_kinds.split(",") if x], "ignore_rule_id": r.ignore_rule_id,
-            "triage": r.triage, "triage_note": r.triage_note,
-        } for r in rows])
+        _echo_json(
+            [
+                {
+                    "id": r.id,
+                    "ts": r.ts.isoformat(),
+                    "log_id": r.log_id,
+                    "log_version": r.log_version,
+                    "user_id": r.user_id,
+                    "pipeline_version": r.pipeline_version,
+                    **{f"{f}_{k}": getattr(r, f"{f}_{k}") for f in FIELDS for k in ("abs", "rel")},
+                    "breach": r.breach,
+                    "breach_fields": [x for x in r.breach_fields.split(",") if x],
+                    "unknown_kinds": [x for x in r.unknown_kinds.split(",") if x],
+                    "ignore_rule_id": r.ignore_rule_id,
+                    "triage": r.triage,
+                    "triage_note": r.triage_note,
+                }
+                for r in rows
+            ]
+        )
         return
-    table = Table("id", "ts (UTC)", "log", "user", "kcal", "P g", "F g", "C g", "breach", "ignore", "triage",
-                  title=f"diffs in the last {since}" + (" (breaches only)" if breach_only else ""))
+    table = Table(
+        "id",
+        "ts (UTC)",
+        "log",
+        "user",
+        "kcal",
+        "P g",
+        "F g",
+        "C g",
+        "breach",
+        "ignore",
+        "triage",
+        title=f"diffs in the last {since}" + (" (breaches only)" if breach_only else ""),
+    )
     for r in rows:
         cells = [f"{getattr(r, f'{f}_abs'):g} ({getattr(r, f'{f}_rel'):.0%})" for f in FIELDS]
-        table.add_row(str(r.id), r.ts.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), f"{r.log_id} v{r.log_version}",
-                      str(r.user_id), *cells, r.breach_fields or "-",
-                      f"#{r.ignore_rule_id}" if r.ignore_rule_id is not None else "-", r.triage or "-")
+        table.add_row(
+            str(r.id),
+            r.ts.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            f"{r.log_id} v{r.log_version}",
+            str(r.user_id),
+            *cells,
+            r.breach_fields or "-",
+            f"#{r.ignore_rule_id}" if r.ignore_rule_id is not None else "-",
+            r.triage or "-",
+        )
     out = _out()
     out.print(table)
     out.print(f"{len(rows)} row(s)" + (f" (limit {limit})" if len(rows) == limit else ""))
@@ -258,16 +317,26 @@ def shadow_calibrate(
     from meallog.store.db import session_scope
 
     with _db() as ctx, session_scope(ctx.sessions) as s:
-        report = calibrate(s, sample=sample, now=ctx.now(), options=ctx.options(s),
-                           pipeline_version=ctx.settings.shadow_pipeline_version)
+        report = calibrate(
+            s,
+            sample=sample,
+            now=ctx.now(),
+            options=ctx.options(s),
+            pipeline_version=ctx.settings.shadow_pipeline_version,
+        )
     if as_json:
         _echo_json(report.to_json())
         return
     if not report.samples:
         typer.echo("calibrate: no legacy logs to sample; nothing recorded")
         return
-    table = Table("kind", "field", "floor abs (P95)", "floor rel (P95)",
-                  title=f"A/A noise floor over {report.samples} log(s)")
+    table = Table(
+        "kind",
+        "field",
+        "floor abs (P95)",
+        "floor rel (P95)",
+        title=f"A/A noise floor over {report.samples} log(s)",
+    )
     for f in report.floors:
         table.add_row(f.kind, f.field, f"{f.floor_abs:g}", f"{f.floor_rel:.2%}")
     _out().print(table)
@@ -294,8 +363,15 @@ def shadow_replay(
     out.print(f"log {r.log_id} v{r.log_version}: {r.text}")
     table = Table("field", "stored", "legacy", "v2", "abs", "rel", "breach")
     for f, d in r.diffs.items():
-        table.add_row(f, f"{r.stored_totals[f]:g}", f"{d.legacy:g}", f"{d.v2:g}", f"{d.abs:g}", f"{d.rel:.1%}",
-                      "yes" if f in r.breached else "")
+        table.add_row(
+            f,
+            f"{r.stored_totals[f]:g}",
+            f"{d.legacy:g}",
+            f"{d.v2:g}",
+            f"{d.abs:g}",
+            f"{d.rel:.1%}",
+            "yes" if f in r.breached else "",
+        )
     out.print(table)
     if r.unknown:
         out.print(f"unknown: {', '.join(r.unknown)}")
@@ -347,8 +423,15 @@ def ignore_add(
     except ValueError:
         raise InvalidInput(f"--expires takes YYYY-MM-DD, not {expires!r}", field="expires") from None
     with _db() as ctx, session_scope(ctx.sessions) as s:
-        rule = add_rule(s, field=field, predicate=predicate, reason=reason, owner=owner, expires_on=expires_on,
-                        now=ctx.now())
+        rule = add_rule(
+            s,
+            field=field,
+            predicate=predicate,
+            reason=reason,
+            owner=owner,
+            expires_on=expires_on,
+            now=ctx.now(),
+        )
         rule_id = rule.id
     typer.echo(f"ignore rule #{rule_id} added ({field}: {predicate}) until {expires_on}")
 
@@ -366,13 +449,31 @@ def ignore_list(
         today = ctx.now().date()
         rules = list_rules(s, today=None if show_all else today)
     if as_json:
-        _echo_json([{"id": r.id, "field": r.field, "predicate": r.predicate, "reason": r.reason, "owner": r.owner,
-                     "expires_on": r.expires_on.isoformat(), "live": r.expires_on >= today} for r in rules])
+        _echo_json(
+            [
+                {
+                    "id": r.id,
+                    "field": r.field,
+                    "predicate": r.predicate,
+                    "reason": r.reason,
+                    "owner": r.owner,
+                    "expires_on": r.expires_on.isoformat(),
+                    "live": r.expires_on >= today,
+                }
+                for r in rules
+            ]
+        )
         return
     table = Table("id", "field", "predicate", "reason", "owner", "expires", title="ignore rules")
     for r in rules:
-        table.add_row(f"#{r.id}", r.field, r.predicate, r.reason, r.owner,
-                      r.expires_on.isoformat() + ("" if r.expires_on >= today else " (expired)"))
+        table.add_row(
+            f"#{r.id}",
+            r.field,
+            r.predicate,
+            r.reason,
+            r.owner,
+            r.expires_on.isoformat() + ("" if r.expires_on >= today else " (expired)"),
+        )
     _out().print(table)
 
 
@@ -394,8 +495,9 @@ def register(app: typer.Typer) -> None:
     app.command("backfill")(backfill_cmd)
     app.command("reconcile")(reconcile_cmd)
     app.command("diffs")(diffs_cmd)
-    shadow = typer.Typer(help="Shadow data: calibration, replay, triage, ignore rules, dead letters.",
-                         no_args_is_help=True)
+    shadow = typer.Typer(
+        help="Shadow data: calibration, replay, triage, ignore rules, dead letters.", no_args_is_help=True
+    )
     shadow.command("calibrate")(shadow_calibrate)
     shadow.command("replay")(shadow_replay)
     shadow.command("triage")(shadow_triage)

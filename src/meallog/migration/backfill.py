@@ -102,7 +102,9 @@ def backfill(
     while True:
         with session_scope(s_factory) as s:
             cursor = read_cursor(s, lock=True)
-            logs = list(s.scalars(select(MealLog).where(MealLog.id > cursor).order_by(MealLog.id).limit(batch)))
+            logs = list(
+                s.scalars(select(MealLog).where(MealLog.id > cursor).order_by(MealLog.id).limit(batch))
+            )
             if not logs:
                 break
             at = _now(now)
@@ -113,8 +115,9 @@ def backfill(
                 if old_version is not None and old_version >= log.version:
                     skipped += 1
                     continue
-                upsert_v2_from_legacy(s, log, options=options, pipeline_version=pipeline_version, phase=phase,
-                                      now=at)
+                upsert_v2_from_legacy(
+                    s, log, options=options, pipeline_version=pipeline_version, phase=phase, now=at
+                )
                 if old_version is None:
                     created += 1
                 else:
@@ -126,12 +129,27 @@ def backfill(
         scanned += len(logs)
         if progress is not None:
             # after the commit: a callback that raises (Ctrl-C, a test) keeps this batch
-            progress(BackfillProgress(batch=batches, cursor=cursor, scanned=scanned, created=created,
-                                      refreshed=refreshed, remaining=left))
+            progress(
+                BackfillProgress(
+                    batch=batches,
+                    cursor=cursor,
+                    scanned=scanned,
+                    created=created,
+                    refreshed=refreshed,
+                    remaining=left,
+                )
+            )
         if len(logs) < batch:
             break
-    return BackfillReport(batches=batches, scanned=scanned, created=created, refreshed=refreshed,
-                          skipped=skipped, start_cursor=start, cursor=cursor)
+    return BackfillReport(
+        batches=batches,
+        scanned=scanned,
+        created=created,
+        refreshed=refreshed,
+        skipped=skipped,
+        start_cursor=start,
+        cursor=cursor,
+    )
 
 
 # ---- reconcile ------------------------------------------------------------------------------------
@@ -164,8 +182,13 @@ class ReconcileReport:
         return sum(1 for i in self.issues if i.fixed)
 
     def to_json(self) -> dict[str, Any]:
-        return {"checked": self.checked, "counts": self.counts, "fixed": self.fixed, "v2_ahead": self.v2_ahead,
-                "issues": [i.to_json() for i in self.issues]}
+        return {
+            "checked": self.checked,
+            "counts": self.counts,
+            "fixed": self.fixed,
+            "v2_ahead": self.v2_ahead,
+            "issues": [i.to_json() for i in self.issues],
+        }
 
 
 def _pairs(s: Session, pipeline_version: str, chunk: int) -> Iterator[tuple[MealLog, MealLogV2 | None]]:
@@ -175,15 +198,27 @@ def _pairs(s: Session, pipeline_version: str, chunk: int) -> Iterator[tuple[Meal
         if not logs:
             return
         ids = [log.id for log in logs]
-        v2 = {r.log_id: r for r in s.scalars(select(MealLogV2).where(
-            MealLogV2.log_id.in_(ids), MealLogV2.pipeline_version == pipeline_version))}
+        v2 = {
+            r.log_id: r
+            for r in s.scalars(
+                select(MealLogV2).where(
+                    MealLogV2.log_id.in_(ids), MealLogV2.pipeline_version == pipeline_version
+                )
+            )
+        }
         for log in logs:
             yield log, v2.get(log.id)
         last = ids[-1]
 
 
 def reconcile(
-    s: Session, *, pipeline_version: str, options: V2Options, fix: bool, now: datetime, chunk: int = 500,
+    s: Session,
+    *,
+    pipeline_version: str,
+    options: V2Options,
+    fix: bool,
+    now: datetime,
+    chunk: int = 500,
 ) -> ReconcileReport:
     """Compare every legacy log with its v2 record (and a fresh recompute); repair them when `fix`."""
     issues: list[ReconcileIssue] = []
@@ -192,8 +227,9 @@ def reconcile(
         checked += 1
         if row is None:
             if fix:
-                upsert_v2_from_legacy(s, log, options=options, pipeline_version=pipeline_version,
-                                      phase=BACKFILL_PHASE, now=now)
+                upsert_v2_from_legacy(
+                    s, log, options=options, pipeline_version=pipeline_version, phase=BACKFILL_PHASE, now=now
+                )
             issues.append(ReconcileIssue(log.id, "missing", "no v2 record", fix))
             continue
         if row.log_version > log.version:
@@ -202,8 +238,9 @@ def reconcile(
         if row.log_version < log.version:
             detail = f"v2 at version {row.log_version}, legacy at {log.version}"
             if fix:
-                upsert_v2_from_legacy(s, log, options=options, pipeline_version=pipeline_version,
-                                      phase=BACKFILL_PHASE, now=now)
+                upsert_v2_from_legacy(
+                    s, log, options=options, pipeline_version=pipeline_version, phase=BACKFILL_PHASE, now=now
+                )
             issues.append(ReconcileIssue(log.id, "stale_version", detail, fix))
             continue
         if row.deleted_at != log.deleted_at:
@@ -211,11 +248,14 @@ def reconcile(
             if fix:
                 row.deleted_at, row.updated_at = log.deleted_at, now
             issues.append(ReconcileIssue(log.id, "deleted_mismatch", detail, fix))
-        fresh = compute_v2(ProviderResult.from_dict(log.provider_result), options=options,
-                           pipeline_version=pipeline_version).model_dump(mode="json")
+        fresh = compute_v2(
+            ProviderResult.from_dict(log.provider_result), options=options, pipeline_version=pipeline_version
+        ).model_dump(mode="json")
         if fresh != row.record or row.provider_result != log.provider_result:
             changed = sorted(k for k in set(fresh) | set(row.record) if fresh.get(k) != row.record.get(k))
-            detail = "stored record differs from a fresh recompute" + (f" ({', '.join(changed)})" if changed else "")
+            detail = "stored record differs from a fresh recompute" + (
+                f" ({', '.join(changed)})" if changed else ""
+            )
             if fix:
                 row.record, row.provider_result, row.updated_at = fresh, dict(log.provider_result), now
             issues.append(ReconcileIssue(log.id, "stale_pipeline", detail, fix))

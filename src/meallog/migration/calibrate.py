@@ -43,9 +43,20 @@ class CalibrationReport:
     failed: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"samples": self.samples, "failed": self.failed,
-                "floors": [{"kind": f.kind, "field": f.field, "floor_abs": f.floor_abs, "floor_rel": f.floor_rel,
-                            "samples": f.samples} for f in self.floors]}
+        return {
+            "samples": self.samples,
+            "failed": self.failed,
+            "floors": [
+                {
+                    "kind": f.kind,
+                    "field": f.field,
+                    "floor_abs": f.floor_abs,
+                    "floor_rel": f.floor_rel,
+                    "samples": f.samples,
+                }
+                for f in self.floors
+            ],
+        }
 
 
 def _totals(obj: Any) -> Mapping[str, float]:
@@ -53,7 +64,9 @@ def _totals(obj: Any) -> Mapping[str, float]:
     return t.model_dump() if hasattr(t, "model_dump") else dict(t)
 
 
-def calibrate(s: Session, *, sample: int, now: datetime, options: V2Options, pipeline_version: str) -> CalibrationReport:
+def calibrate(
+    s: Session, *, sample: int, now: datetime, options: V2Options, pipeline_version: str
+) -> CalibrationReport:
     """Measure and store the legacy A/A and v2 A/A floors (P95 per field) over the last `sample` logs."""
     logs = list(s.scalars(select(MealLog).order_by(MealLog.id.desc()).limit(sample)))
     runs: dict[str, Callable[[ProviderResult], Mapping[str, float]]] = {
@@ -79,10 +92,18 @@ def calibrate(s: Session, *, sample: int, now: datetime, options: V2Options, pip
     if n:
         for kind in KINDS:
             for f in FIELDS:
-                fl = FieldFloor(kind, f, round(percentile(abs_[(kind, f)], 0.95), 3),
-                                round(percentile(rel[(kind, f)], 0.95), 4), n)
+                fl = FieldFloor(
+                    kind,
+                    f,
+                    round(percentile(abs_[(kind, f)], 0.95), 3),
+                    round(percentile(rel[(kind, f)], 0.95), 4),
+                    n,
+                )
                 floors.append(fl)
-                s.add(Calibration(ts=now, kind=kind, field=f, floor_abs=fl.floor_abs, floor_rel=fl.floor_rel,
-                                  samples=n))
+                s.add(
+                    Calibration(
+                        ts=now, kind=kind, field=f, floor_abs=fl.floor_abs, floor_rel=fl.floor_rel, samples=n
+                    )
+                )
         s.flush()
     return CalibrationReport(samples=n, floors=floors, failed=failed)

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from meallog.errors import InvalidInput
@@ -54,7 +54,10 @@ class GateConfig:
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> GateConfig:
         """METRIC_ENV and SHADOW_PIPELINE_VERSION from Settings; anything else from `overrides`."""
-        base: dict[str, Any] = {"pipeline_version": settings.shadow_pipeline_version, "env": settings.metric_env}
+        base: dict[str, Any] = {
+            "pipeline_version": settings.shadow_pipeline_version,
+            "env": settings.metric_env,
+        }
         base.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**base)
 
@@ -71,8 +74,12 @@ class GateResult:
         return EXIT_CODES[self.outcome]
 
     def to_json(self) -> dict[str, Any]:
-        return {"target": self.target.value, "outcome": self.outcome, "reasons": list(self.reasons),
-                "stats": self.stats}
+        return {
+            "target": self.target.value,
+            "outcome": self.outcome,
+            "reasons": list(self.reasons),
+            "stats": self.stats,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +103,12 @@ def noise_floors(s: Session) -> dict[Field, Floor]:
     out: dict[Field, Floor] = {f: Floor() for f in FIELDS}
     for kind in CALIBRATION_KINDS:
         for f in FIELDS:
-            row = s.scalars(select(Calibration).where(Calibration.kind == kind, Calibration.field == f)
-                            .order_by(Calibration.ts.desc(), Calibration.id.desc()).limit(1)).first()
+            row = s.scalars(
+                select(Calibration)
+                .where(Calibration.kind == kind, Calibration.field == f)
+                .order_by(Calibration.ts.desc(), Calibration.id.desc())
+                .limit(1)
+            ).first()
             if row is not None:
                 out[f] = Floor(abs=max(out[f].abs, row.floor_abs), rel=max(out[f].rel, row.floor_rel))
     return out
@@ -119,7 +130,9 @@ def diff_stats(s: Session, *, now: datetime, config: GateConfig) -> dict[str, An
     since = now - timedelta(days=config.window_days)
     cols = [Diff.id, Diff.ignore_rule_id, Diff.triage, Diff.breach, Diff.item_count, Diff.unknown_count]
     cols += [getattr(Diff, f"{f}_{k}") for f in FIELDS for k in ("abs", "rel")]
-    rows = s.execute(select(*cols).where(Diff.ts > since, Diff.pipeline_version == config.pipeline_version)).all()
+    rows = s.execute(
+        select(*cols).where(Diff.ts > since, Diff.pipeline_version == config.pipeline_version)
+    ).all()
     ignored = [r for r in rows if r.ignore_rule_id is not None]
     accepted = [r for r in rows if r.ignore_rule_id is None and r.triage == ACCEPTED_CHANGE]
     judged = [r for r in rows if r.ignore_rule_id is None and r.triage != ACCEPTED_CHANGE]
@@ -155,20 +168,34 @@ def diff_stats(s: Session, *, now: datetime, config: GateConfig) -> dict[str, An
         "item_count": items,
         "unknown_rate": round(unknown / items, 4) if items else 0.0,
         "thresholds": {"kcal_abs": t.kcal_abs, "macro_abs": t.macro_abs, "rel": t.rel},
-        "limits": {"min_samples": config.min_samples, "max_breach_rate": config.max_breach_rate,
-                   "max_unknown_rate": config.max_unknown_rate},
+        "limits": {
+            "min_samples": config.min_samples,
+            "max_breach_rate": config.max_breach_rate,
+            "max_unknown_rate": config.max_unknown_rate,
+        },
     }
 
 
 def _baseline_weeks(s: Session, env: str) -> list[date]:
-    return list(s.scalars(select(BaselineSummary.week_start).where(BaselineSummary.env == env)
-                          .group_by(BaselineSummary.week_start).order_by(BaselineSummary.week_start)))
+    return list(
+        s.scalars(
+            select(BaselineSummary.week_start)
+            .where(BaselineSummary.env == env)
+            .group_by(BaselineSummary.week_start)
+            .order_by(BaselineSummary.week_start)
+        )
+    )
 
 
 def _visual_days(s: Session, *, env: str, now: datetime, days: int) -> tuple[set[date], list[VisualRun]]:
     since = now - timedelta(days=days)
-    runs = list(s.scalars(select(VisualRun).where(VisualRun.env == env, VisualRun.ts > since, VisualRun.ts <= now)
-                          .order_by(VisualRun.ts)))
+    runs = list(
+        s.scalars(
+            select(VisualRun)
+            .where(VisualRun.env == env, VisualRun.ts > since, VisualRun.ts <= now)
+            .order_by(VisualRun.ts)
+        )
+    )
     return {r.ts.astimezone(JST).date() for r in runs}, [r for r in runs if not r.passed]
 
 
@@ -185,9 +212,15 @@ def evaluate(s: Session, *, target: Phase, now: datetime, config: GateConfig) ->
     if target is Phase.P0:
         missing = schema_present(s)
         if missing:
-            return GateResult(target, "no_go", [f"schema incomplete: missing {', '.join(missing)} "
-                                                "(run `meallog db upgrade`)"], {"missing_tables": missing})
-        return GateResult(target, "go", ["P0 measures only: the shadow schema is in place"], {"missing_tables": []})
+            return GateResult(
+                target,
+                "no_go",
+                [f"schema incomplete: missing {', '.join(missing)} (run `meallog db upgrade`)"],
+                {"missing_tables": missing},
+            )
+        return GateResult(
+            target, "go", ["P0 measures only: the shadow schema is in place"], {"missing_tables": []}
+        )
 
     stats = diff_stats(s, now=now, config=config)
     no_go: list[str] = []
@@ -197,46 +230,68 @@ def evaluate(s: Session, *, target: Phase, now: datetime, config: GateConfig) ->
         weeks = _baseline_weeks(s, config.env)
         stats["baseline_weeks"] = [w.isoformat() for w in weeks]
         if len(weeks) < config.baseline_weeks:
-            no_go.append(f"IQR baseline summaries recorded for {len(weeks)} week(s) in env {config.env}; "
-                         f"runbook §6 needs {config.baseline_weeks} before DUAL_WRITE_V2")
+            no_go.append(
+                f"IQR baseline summaries recorded for {len(weeks)} week(s) in env {config.env}; "
+                f"runbook §6 needs {config.baseline_weeks} before DUAL_WRITE_V2"
+            )
     if target in (Phase.P2, Phase.P3) and config.env == "prod":
         days, failed = _visual_days(s, env=config.env, now=now, days=config.visual_days)
         stats["visual_days"] = len(days)
         stats["visual_failed_runs"] = len(failed)
         if len(days) < config.visual_days:
-            no_go.append(f"visual regression ran on {len(days)} of the last {config.visual_days} days in prod; "
-                         f"runbook §8 needs {config.visual_days} days green")
+            no_go.append(
+                f"visual regression ran on {len(days)} of the last {config.visual_days} days in prod; "
+                f"runbook §8 needs {config.visual_days} days green"
+            )
         if failed:
-            no_go.append(f"{len(failed)} visual regression run(s) failed in the last {config.visual_days} days "
-                         f"(latest {failed[-1].ts.isoformat()})")
+            no_go.append(
+                f"{len(failed)} visual regression run(s) failed in the last {config.visual_days} days "
+                f"(latest {failed[-1].ts.isoformat()})"
+            )
 
     if stats["ignored"] or stats["accepted_change"]:
-        notes.append(f"left out of the judgement: {stats['ignored']} ignored diff(s) "
-                     f"(rules {', '.join(map(str, stats['ignored_rules'])) or '-'}), "
-                     f"{stats['accepted_change']} triaged accepted_change")
+        notes.append(
+            f"left out of the judgement: {stats['ignored']} ignored diff(s) "
+            f"(rules {', '.join(map(str, stats['ignored_rules'])) or '-'}), "
+            f"{stats['accepted_change']} triaged accepted_change"
+        )
 
     n = stats["judged"]
     if n < config.min_samples:
-        reasons = [*no_go, f"only {n} judged diff(s) in the last {config.window_days} days for "
-                   f"{config.pipeline_version} (need {config.min_samples}): pause, do not advance", *notes]
+        reasons = [
+            *no_go,
+            f"only {n} judged diff(s) in the last {config.window_days} days for "
+            f"{config.pipeline_version} (need {config.min_samples}): pause, do not advance",
+            *notes,
+        ]
         return GateResult(target, "no_go" if no_go else "inconclusive", reasons, stats)
 
     t = config.thresholds
     for f in FIELDS:
         limit = t.abs_limit(f)
         if stats["excess_p95_abs"][f] > limit:
-            no_go.append(f"P95 |{f}| diff {stats['excess_p95_abs'][f]:g} over the noise floor exceeds {limit:g}")
+            no_go.append(
+                f"P95 |{f}| diff {stats['excess_p95_abs'][f]:g} over the noise floor exceeds {limit:g}"
+            )
     if stats["excess_p95_rel"]["kcal"] > t.rel:
-        no_go.append(f"P95 relative kcal diff {stats['excess_p95_rel']['kcal']:.1%} over the noise floor "
-                     f"exceeds {t.rel:.0%}")
+        no_go.append(
+            f"P95 relative kcal diff {stats['excess_p95_rel']['kcal']:.1%} over the noise floor "
+            f"exceeds {t.rel:.0%}"
+        )
     if stats["breach_rate"] > config.max_breach_rate:
-        no_go.append(f"breach rate {stats['breach_rate']:.1%} ({stats['breaches']}/{n}) exceeds "
-                     f"{config.max_breach_rate:.1%}")
+        no_go.append(
+            f"breach rate {stats['breach_rate']:.1%} ({stats['breaches']}/{n}) exceeds "
+            f"{config.max_breach_rate:.1%}"
+        )
     if stats["unknown_rate"] > config.max_unknown_rate:
-        no_go.append(f"unknown rate {stats['unknown_rate']:.1%} ({stats['unknown_count']}/{stats['item_count']} "
-                     f"items) exceeds {config.max_unknown_rate:.1%}")
+        no_go.append(
+            f"unknown rate {stats['unknown_rate']:.1%} ({stats['unknown_count']}/{stats['item_count']} "
+            f"items) exceeds {config.max_unknown_rate:.1%}"
+        )
     if no_go:
         return GateResult(target, "no_go", [*no_go, *notes], stats)
-    ok = (f"{n} diffs in {config.window_days} days: P95 kcal {stats['excess_p95_abs']['kcal']:g}, "
-          f"breach rate {stats['breach_rate']:.1%}, unknown rate {stats['unknown_rate']:.1%}: within limits")
+    ok = (
+        f"{n} diffs in {config.window_days} days: P95 kcal {stats['excess_p95_abs']['kcal']:g}, "
+        f"breach rate {stats['breach_rate']:.1%}, unknown rate {stats['unknown_rate']:.1%}: within limits"
+    )
     return GateResult(target, "go", [ok, *notes], stats)

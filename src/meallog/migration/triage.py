@@ -62,15 +62,29 @@ class Replay:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "log_id": self.log_id, "log_version": self.log_version, "text": self.text,
-            "stored_totals": self.stored_totals, "legacy_totals": self.legacy_totals, "v2_totals": self.v2_totals,
-            "diffs": {f: {"legacy": d.legacy, "v2": d.v2, "abs": d.abs, "rel": d.rel} for f, d in self.diffs.items()},
-            "breached": self.breached, "unknown": self.unknown, "v2_record": self.v2_record,
+            "log_id": self.log_id,
+            "log_version": self.log_version,
+            "text": self.text,
+            "stored_totals": self.stored_totals,
+            "legacy_totals": self.legacy_totals,
+            "v2_totals": self.v2_totals,
+            "diffs": {
+                f: {"legacy": d.legacy, "v2": d.v2, "abs": d.abs, "rel": d.rel} for f, d in self.diffs.items()
+            },
+            "breached": self.breached,
+            "unknown": self.unknown,
+            "v2_record": self.v2_record,
         }
 
 
-def replay(s: Session, log_id: int, *, options: V2Options, pipeline_version: str,
-           thresholds: Thresholds | None = None) -> Replay:
+def replay(
+    s: Session,
+    log_id: int,
+    *,
+    options: V2Options,
+    pipeline_version: str,
+    thresholds: Thresholds | None = None,
+) -> Replay:
     """Recompute legacy and v2 for one log from its stored provider result and diff them (no writes)."""
     log = s.get(MealLog, log_id)
     if log is None:
@@ -80,17 +94,24 @@ def replay(s: Session, log_id: int, *, options: V2Options, pipeline_version: str
     record = compute_v2(parsed, options=options, pipeline_version=pipeline_version)
     v2 = record.totals.model_dump()
     diffs = diff_totals(legacy, v2)
-    return Replay(log_id=log.id, log_version=log.version, text=log.text,
-                  stored_totals={f: float(log.totals.get(f, 0.0) or 0.0) for f in FIELDS},
-                  legacy_totals={f: float(legacy.get(f, 0.0) or 0.0) for f in FIELDS},
-                  v2_totals={f: float(v2.get(f, 0.0) or 0.0) for f in FIELDS},
-                  diffs=dict(diffs), breached=list(breached(diffs, thresholds or Thresholds())),
-                  unknown=unknown_tags(record), v2_record=record.model_dump(mode="json"))
+    return Replay(
+        log_id=log.id,
+        log_version=log.version,
+        text=log.text,
+        stored_totals={f: float(log.totals.get(f, 0.0) or 0.0) for f in FIELDS},
+        legacy_totals={f: float(legacy.get(f, 0.0) or 0.0) for f in FIELDS},
+        v2_totals={f: float(v2.get(f, 0.0) or 0.0) for f in FIELDS},
+        diffs=dict(diffs),
+        breached=list(breached(diffs, thresholds or Thresholds())),
+        unknown=unknown_tags(record),
+        v2_record=record.model_dump(mode="json"),
+    )
 
 
 # ---- ignore rules ---------------------------------------------------------------------------------
-def add_rule(s: Session, *, field: str, predicate: str, reason: str, owner: str, expires_on: date,
-             now: datetime) -> IgnoreRule:
+def add_rule(
+    s: Session, *, field: str, predicate: str, reason: str, owner: str, expires_on: date, now: datetime
+) -> IgnoreRule:
     """Store an ignore rule after checking its field, predicate, reason, owner and expiry."""
     if field != "*" and field not in FIELDS:
         raise InvalidInput(f"field must be one of {', '.join(FIELDS)} or '*', not {field!r}", field="field")
@@ -101,8 +122,14 @@ def add_rule(s: Session, *, field: str, predicate: str, reason: str, owner: str,
         raise InvalidInput("an ignore rule needs an owner", field="owner")
     if expires_on < now.date():
         raise InvalidInput(f"expires_on {expires_on} is in the past", field="expires_on")
-    rule = IgnoreRule(field=field, predicate=predicate.strip(), reason=reason.strip(), owner=owner.strip(),
-                      expires_on=expires_on, created_at=now)
+    rule = IgnoreRule(
+        field=field,
+        predicate=predicate.strip(),
+        reason=reason.strip(),
+        owner=owner.strip(),
+        expires_on=expires_on,
+        created_at=now,
+    )
     s.add(rule)
     s.flush()
     return rule
