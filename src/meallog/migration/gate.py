@@ -116,7 +116,7 @@ def noise_floors(s: Session) -> dict[Field, Floor]:
 
 def _judged_breach(row: Any, floors: dict[Field, Floor], t: Thresholds) -> list[str]:
     """Fields whose diff, less the noise floor, is past the thresholds (same rule as `diff.breached`)."""
-    out = []
+    out: list[str] = []
     for f in FIELDS:
         a = max(getattr(row, f"{f}_abs") - floors[f].abs, 0.0)
         r = max(getattr(row, f"{f}_rel") - floors[f].rel, 0.0)

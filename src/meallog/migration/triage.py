@@ -101,7 +101,7 @@ def replay(
         stored_totals={f: float(log.totals.get(f, 0.0) or 0.0) for f in FIELDS},
         legacy_totals={f: float(legacy.get(f, 0.0) or 0.0) for f in FIELDS},
         v2_totals={f: float(v2.get(f, 0.0) or 0.0) for f in FIELDS},
-        diffs=dict(diffs),
+        diffs={str(f): d for f, d in diffs.items()},
         breached=list(breached(diffs, thresholds or Thresholds())),
         unknown=unknown_tags(record),
         v2_record=record.model_dump(mode="json"),
