@@ -193,7 +193,7 @@ def test_reconcile_finds_and_fixes(engine: Engine, clock: FrozenClock) -> None:
     assert count_v2(engine) == 5  # nothing written without fix
 
     with session_scope(make_sessionmaker(engine)) as s:
-        fixed = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=True, now=clock.now())
+        fixed = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=True, now=clock.now(), chunk=2)
     assert fixed.fixed == 4 and fixed.to_json()["counts"]["missing"] == 1
     with session_scope(make_sessionmaker(engine)) as s:
         after = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=False, now=clock.now())

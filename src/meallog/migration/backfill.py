@@ -209,6 +209,9 @@ def _pairs(s: Session, pipeline_version: str, chunk: int) -> Iterator[tuple[Meal
         for log in logs:
             yield log, v2.get(log.id)
         last = ids[-1]
+        # repairs of this chunk are written to the transaction; drop the objects so memory stays flat
+        s.flush()
+        s.expunge_all()
 
 
 def reconcile(
