@@ -164,7 +164,7 @@ def analyse(
         if n < min_samples:
             nan = float("nan")
             rows.append(
-                Row(env, metric, field, n, *(nan,) * 10, None, cur, f"too few samples (< {min_samples})")
+                Row(env, metric, field, n, *(nan,) * 9, None, cur, f"too few samples (< {min_samples})")
             )
             continue
         med, q1, q3 = quantile7(xs, 0.5), quantile7(xs, 0.25), quantile7(xs, 0.75)

@@ -90,9 +90,9 @@ for rec in "${RECORDS[@]}"; do
 done
 
 result="$(jq -s \
-  --arg url "$PROM_URL" --arg start "$start" --arg end "$end" --arg step "$step_s" --arg env "$ONLY_ENV" \
-  '{prom_url: $url, start: ($start | tonumber), end: ($end | tonumber), step: ($step | tonumber),
-    env: (if $env == "" then null else $env end), series: (add)}' "$tmp"/*.part.json)"
+  --arg url "$PROM_URL" --arg startts "$start" --arg endts "$end" --arg step "$step_s" --arg env "$ONLY_ENV" \
+  '{"prom_url": $url, "start": ($startts | tonumber), "end": ($endts | tonumber), "step": ($step | tonumber),
+    "env": (if $env == "" then null else $env end), "series": (add)}' "$tmp"/*.part.json)"
 
 if [[ -n "$OUT" ]]; then
   printf '%s\n' "$result" > "$OUT"
