@@ -123,3 +123,7 @@ def main() -> None:
 
 
 _register_plugins()
+
+
+if __name__ == "__main__":
+    main()
