@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from meallog.nutrition.legacy import compute_legacy
-from meallog.nutrition.normalize_v2 import V2Options, normalize
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +19,8 @@ from meallog.migration.diff import diff_totals
 from meallog.migration.gate import noise_floors
 from meallog.migration.ignore import IgnoreMatcher
 from meallog.migration.triage import add_rule, expire_rule, list_rules, mark, replay
+from meallog.nutrition.legacy import compute_legacy
+from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, ProviderItem, ProviderResult
 from meallog.store.db import make_engine, make_sessionmaker, session_scope
 from meallog.store.migrate import upgrade
