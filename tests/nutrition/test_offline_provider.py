@@ -15,7 +15,9 @@ def test_build_offline(table) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_build_ignores_gemini_keywords_for_offline() -> None:
-    assert build_provider(name="offline", model="x", api_key=None, base_url=None, metrics=None).name == "offline"
+    assert (
+        build_provider(name="offline", model="x", api_key=None, base_url=None, metrics=None).name == "offline"
+    )
 
 
 def test_build_gemini_uses_factory_with_offline_fallback_and_matcher() -> None:

@@ -12,9 +12,14 @@ def items(text: str, table) -> list[tuple]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("ご飯 1杯と味噌汁、焼き鮭", [("rice_cooked", 1.0, "杯"), ("miso_soup", None, None), ("salmon_grilled", None, None)]),
-        ("2 eggs, toast with butter, black coffee",
-         [("egg_raw", 2.0, None), ("butter_toast", None, None), ("coffee_black", None, None)]),
+        (
+            "ご飯 1杯と味噌汁、焼き鮭",
+            [("rice_cooked", 1.0, "杯"), ("miso_soup", None, None), ("salmon_grilled", None, None)],
+        ),
+        (
+            "2 eggs, toast with butter, black coffee",
+            [("egg_raw", 2.0, None), ("butter_toast", None, None), ("coffee_black", None, None)],
+        ),
         ("卵２個", [("egg_raw", 2.0, "個")]),
         ("卵 2個", [("egg_raw", 2.0, "個")]),
         ("１杯のご飯", [("rice_cooked", 1.0, "杯")]),
@@ -49,8 +54,15 @@ def items(text: str, table) -> list[tuple]:  # type: ignore[no-untyped-def]
         ("bacon and eggs", [("bacon_and_eggs", None, None)]),
         ("steak and tea", [("beef_steak", None, None), ("black_tea", None, None)]),
         ("りんご１個\nバナナ１本", [("apple", 1.0, "個"), ("banana", 1.0, "本")]),
-        ("ご飯・納豆 / 卵 & milk", [("rice_cooked", None, None), ("natto", None, None), ("egg_raw", None, None),
-                                   ("milk", None, None)]),
+        (
+            "ご飯・納豆 / 卵 & milk",
+            [
+                ("rice_cooked", None, None),
+                ("natto", None, None),
+                ("egg_raw", None, None),
+                ("milk", None, None),
+            ],
+        ),
     ],
 )
 def test_parse(text: str, expected: list[tuple], table) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ proposals, a confidence. Totals are rounded like legacy (kcal to an integer, gra
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -40,6 +41,7 @@ from meallog.nutrition.units import MASS_G, VOLUME_ML, canonical_unit, cup_ml, g
 NeverZeroMode = Literal["off", "safe", "strict"]
 NEVER_ZERO_MODES: tuple[NeverZeroMode, ...] = ("off", "safe", "strict")
 ATWATER_MIN_KCAL = 10.0
+MAX_VALUE = 1e7  # larger provider numbers are nonsense; capped so sums stay finite
 ATWATER = {"protein_g": 4.0, "carbs_g": 4.0, "fat_g": 9.0, "alcohol_g": 7.0}
 
 # Confidence by how the item was resolved (before the provider's own confidence caps it).
@@ -100,9 +102,10 @@ class _Item:
 
 
 def _num(x: float | None) -> float | None:
-    if x is None or x != x or x in (float("inf"), float("-inf")):
+    """A provider number as a finite value in [0, MAX_VALUE]; None when missing or not finite."""
+    if x is None or not math.isfinite(x):
         return None
-    return max(float(x), 0.0)
+    return min(max(float(x), 0.0), MAX_VALUE)
 
 
 def _r1(x: float) -> float:
