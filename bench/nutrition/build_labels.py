@@ -18,7 +18,10 @@ HERE = Path(__file__).resolve().parent
 
 MEALS: list[tuple[str, list[tuple[str, float | None]]]] = [
     ("ご飯 1杯と味噌汁、焼き鮭", [("rice_cooked", 150), ("miso_soup", 183), ("salmon_grilled", 80)]),
-    ("2 eggs, toast with butter, black coffee", [("egg_raw", 100), ("butter_toast", 68), ("coffee_black", 150)]),
+    (
+        "2 eggs, toast with butter, black coffee",
+        [("egg_raw", 100), ("butter_toast", 68), ("coffee_black", 150)],
+    ),
     ("卵２個とご飯大盛り", [("egg_raw", 100), ("rice_cooked", 225)]),
     ("納豆1パック、ご飯 1杯、味噌汁", [("natto", 45), ("rice_cooked", 150), ("miso_soup", 183)]),
     ("ビール 2缶と枝豆", [("beer", 702), ("edamame", 50)]),
@@ -124,8 +127,14 @@ def item_label(food_id: str, grams: float | None) -> dict:
     n = food.per(grams or 0.0)
     ref = {k: round(v or 0.0, 2) for k, v in n.items() if k != "alcohol_g"}
     real = not food.zero_calorie and food.kcal > 0
-    return {"name": food.name_ja, "food_id": food_id, "grams": grams, "real": real, "ref": ref,
-            "row": {"source": food.source, "source_id": food.source_id, "table_version": food.table_version}}
+    return {
+        "name": food.name_ja,
+        "food_id": food_id,
+        "grams": grams,
+        "real": real,
+        "ref": ref,
+        "row": {"source": food.source, "source_id": food.source_id, "table_version": food.table_version},
+    }
 
 
 def main() -> None:
@@ -135,11 +144,17 @@ def main() -> None:
         complete = all(lab["ref"] is not None or not lab["real"] for lab in labels)
         totals = None
         if complete:
-            totals = {k: round(sum((lab["ref"] or {}).get(k, 0.0) for lab in labels), 1)
-                      for k in ("kcal", "protein_g", "fat_g", "carbs_g")}
+            totals = {
+                k: round(sum((lab["ref"] or {}).get(k, 0.0) for lab in labels), 1)
+                for k in ("kcal", "protein_g", "fat_g", "carbs_g")
+            }
         locale = "ja" if any(ord(c) > 0x3000 for c in text) else "en"
-        lines.append(json.dumps({"id": f"m{i:03d}", "text": text, "locale": locale, "items": labels,
-                                 "ref_totals": totals}, ensure_ascii=False))
+        lines.append(
+            json.dumps(
+                {"id": f"m{i:03d}", "text": text, "locale": locale, "items": labels, "ref_totals": totals},
+                ensure_ascii=False,
+            )
+        )
     (HERE / "labelled_meals.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} meals")
 

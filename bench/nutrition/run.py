@@ -43,8 +43,11 @@ def evaluate(meals: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         parsed = provider.parse(meal["text"])
         outputs: dict[str, tuple[dict[str, float], list[float], int]] = {}
         legacy = compute_legacy(parsed)
-        no_numbers = sum(1 for i in parsed.items if all(
-            getattr(i, f) is None for f in ("kcal", "protein_g", "fat_g", "carbs_g")))
+        no_numbers = sum(
+            1
+            for i in parsed.items
+            if all(getattr(i, f) is None for f in ("kcal", "protein_g", "fat_g", "carbs_g"))
+        )
         outputs["legacy"] = (legacy.totals.model_dump(), [i.kcal for i in legacy.items], no_numbers)
         for mode in ("safe", "off", "strict"):
             rec = normalize(parsed, options=V2Options(never_zero_mode=mode), pipeline_version="bench")  # type: ignore[arg-type]
@@ -58,8 +61,9 @@ def evaluate(meals: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         for system, (totals, item_kcals, n_unknown) in outputs.items():
             unknown[system] += n_unknown
             if aligned:
-                zero_real[system] += sum(1 for lab, k in zip(labels, item_kcals, strict=True)
-                                         if lab["real"] and k == 0)
+                zero_real[system] += sum(
+                    1 for lab, k in zip(labels, item_kcals, strict=True) if lab["real"] and k == 0
+                )
             ref = meal.get("ref_totals")
             if ref:
                 for f in FIELDS:
@@ -72,8 +76,13 @@ def evaluate(meals: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             "unknown_item_share": round(unknown[s] / items_total, 4) if items_total else 0.0,
             "real_food_zero_kcal_share": round(zero_real[s] / real_total, 4) if real_total else 0.0,
         }
-    out["_meta"] = {"meals": len(meals), "items": items_total, "real_items": real_total,
-                    "meals_scored": len(errors["legacy"]["kcal"]), "misaligned_meals": misaligned}
+    out["_meta"] = {
+        "meals": len(meals),
+        "items": items_total,
+        "real_items": real_total,
+        "meals_scored": len(errors["legacy"]["kcal"]),
+        "misaligned_meals": misaligned,
+    }
     return out
 
 
@@ -87,10 +96,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         meta = result["_meta"]
-        print(f"meals {meta['meals']} (scored {meta['meals_scored']}), items {meta['items']}, "
-              f"real items {meta['real_items']}, misaligned meals {meta['misaligned_meals']}")
-        cols = ["mdape_kcal", "mdape_protein_g", "mdape_fat_g", "mdape_carbs_g", "unknown_item_share",
-                "real_food_zero_kcal_share"]
+        print(
+            f"meals {meta['meals']} (scored {meta['meals_scored']}), items {meta['items']}, "
+            f"real items {meta['real_items']}, misaligned meals {meta['misaligned_meals']}"
+        )
+        cols = [
+            "mdape_kcal",
+            "mdape_protein_g",
+            "mdape_fat_g",
+            "mdape_carbs_g",
+            "unknown_item_share",
+            "real_food_zero_kcal_share",
+        ]
         print(f"{'system':<10} " + " ".join(f"{c:>26}" for c in cols))
         for s in ("legacy", "v2_safe", "v2_off", "v2_strict"):
             row = result[s]
