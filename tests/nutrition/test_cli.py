@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import json
+
+import typer
+from typer.testing import CliRunner
+
+from meallog.cli.nutrition import register
+
+
+def app() -> typer.Typer:
+    a = typer.Typer()
+    register(a)
+
+    @a.callback()
+    def _root() -> None:  # keeps `parse` a subcommand, as in the main CLI
+        pass
+
+    return a
+
+
+def test_parse_json_is_one_object_with_legacy_and_v2() -> None:
+    res = CliRunner().invoke(app(), ["parse", "ご飯 1杯とざるそば、唐揚げ定食", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert set(data) == {"legacy", "v2"}
+    assert set(data["legacy"]["totals"]) == {"kcal", "protein_g", "fat_g", "carbs_g"}
+    assert [i["status"] for i in data["v2"]["items"]] == ["ok", "estimated", "ok"]
+    assert "unknown_food" in data["v2"]["items"][1]["tags"]
+    assert data["legacy"]["items"][1]["kcal"] == 0 and data["v2"]["items"][1]["kcal"] > 0
+    assert data["v2"]["proposals"][0]["food_id"] == "karaage_teishoku"
+
+
+def test_parse_never_zero_off_and_locale() -> None:
+    res = CliRunner().invoke(app(), ["parse", "ざるそば", "--json", "--never-zero", "off", "--locale", "en"])
+    data = json.loads(res.stdout)
+    assert data["v2"]["totals"]["kcal"] == 0 and data["v2"]["locale"] == "en"
+
+
+def test_parse_table_output() -> None:
+    res = CliRunner().invoke(app(), ["parse", "2 eggs and toast"])
+    assert res.exit_code == 0 and "legacy" in res.stdout and "total" in res.stdout
+
+
+def test_parse_rejects_bad_mode() -> None:
+    assert CliRunner().invoke(app(), ["parse", "x", "--never-zero", "maybe"]).exit_code != 0
