@@ -178,8 +178,8 @@ def _amount(phrase: str) -> tuple[str, float | None, str | None]:
         if unit and _LATIN_UNIT.match(unit) and rest[:1].isascii() and rest[:1].isalpha():
             unit, rest = None, s[m.start("unit"):]  # "2 gala apples": 'g' was the start of a word
         return rest, _num(m.group("num")), unit
-    for pat in (_UNIT_NUM_TRAIL, _UNIT_NUM_LEAD):
-        m = pat.match(s)
+    for rx in (_UNIT_NUM_TRAIL, _UNIT_NUM_LEAD):
+        m = rx.match(s)
         if m and m.group("rest").strip() and not _LATIN_UNIT.match(m.group("unit")):
             return m.group("rest"), _num(m.group("num")), m.group("unit")
     m = _TRAIL_X.match(s)
