@@ -518,7 +518,8 @@ def run_thresholds(pull: Path, *, quantile: str, min_samples: int) -> tuple[str,
         if code != 0:
             raise RuntimeError(f"compute_shadow_thresholds.py exited {code} on {pull}")
         text = out_csv.read_text()
-    table = "".join(line for line in printed.getvalue().splitlines(True) if not line.startswith("CSV summary"))
+    lines = printed.getvalue().splitlines(True)
+    table = "".join(line for line in lines if not line.startswith("CSV summary"))
     return text, list(csv.DictReader(io.StringIO(text))), table.rstrip() + "\n"
 
 
