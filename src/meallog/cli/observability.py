@@ -139,6 +139,8 @@ def verify_deploy(
     if report.ok:
         out.print(f"[green]OK[/green]: {verify.summarize(checks)}")
         return
+    for c in report.failed:
+        err.print(f"[red]FAIL[/red] {c.name}: {c.detail}", highlight=False, markup=True, soft_wrap=True)
     err.print(f"[red]FAILED[/red]: {verify.summarize(checks)}")
     raise typer.Exit(1)
 

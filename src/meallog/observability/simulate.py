@@ -357,6 +357,16 @@ def run_env(config: SimConfig, env: str, workdir: Path) -> EnvRun:
         queue = iter(events)
         pending = next(queue, None)
         at = config.start_at
+        services.worker.drain()
+
+        def sample() -> None:  # what a scrape at `at` sees
+            snap = _buckets(services.metrics.registry)
+            if not run.bounds:
+                run.bounds = {k: [le for le, _ in v] for k, v in snap.items()}
+            run.times.append(at)
+            run.snapshots.append({k: [c for _, c in v] for k, v in snap.items()})
+
+        sample()
         while at < config.end_at:
             at = at + config.step
             busy = pending is not None and pending.at < at
@@ -383,13 +393,9 @@ def run_env(config: SimConfig, env: str, workdir: Path) -> EnvRun:
                     continue
                 run.counts[ev.kind] += 1
             clock.advance(at - clock.now())
-            if busy or not run.times:  # no writes in this step: no shadow jobs to run
+            if busy:  # no writes in this step: no shadow jobs to run
                 services.worker.drain()
-            snap = _buckets(services.metrics.registry)
-            if not run.bounds:
-                run.bounds = {k: [le for le, _ in v] for k, v in snap.items()}
-            run.times.append(at)
-            run.snapshots.append({k: [c for _, c in v] for k, v in snap.items()})
+            sample()
         run.counts["unknown_items"] = int(sum(
             services.metrics.registry.get_sample_value("meal_log_unknown_total", {
                 "env": env, **_common(services.metrics), "kind": k}) or 0
