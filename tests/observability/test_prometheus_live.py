@@ -197,9 +197,9 @@ class App:
 
 
 @contextmanager
-def meallog(tmp: Path, **overrides: Any) -> Iterator[App]:
-    """A real meallog on a loopback port: its own SQLite database, the given flags, one user."""
-    url = f"sqlite:///{tmp / 'meallog.sqlite3'}"
+def meallog(tmp: Path, *, database_url: str | None = None, **overrides: Any) -> Iterator[App]:
+    """A real meallog on a loopback port: its own database (SQLite unless given), flags, one user."""
+    url = database_url or f"sqlite:///{tmp / 'meallog.sqlite3'}"
     settings = Settings.model_validate(
         {
             "database_url": url,
