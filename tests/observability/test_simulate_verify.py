@@ -88,6 +88,15 @@ def test_summary_is_the_threshold_script_output(small_run: sim.SimResult) -> Non
     assert small_run.weekly_rows == []  # two days hold no complete week
 
 
+@pytest.mark.slow
+def test_demo_baseline_is_reproducible(tmp_path: Path) -> None:
+    """observability/baselines_demo/20250920 is exactly `meallog simulate --days 28 --seed 20250920`."""
+    demo = Path(__file__).resolve().parents[2] / "observability" / "baselines_demo" / "20250920"
+    result = sim.simulate(sim.SimConfig(days=28, seed=20250920), tmp_path)
+    for produced in (result.pull, result.summary, result.weekly):
+        assert produced.read_bytes() == (demo / produced.name).read_bytes(), produced.name
+
+
 def test_weeks_and_slices() -> None:
     config = sim.SimConfig(days=15, seed=1)
     assert [w[0] for w in sim.weeks(config)] == [date(2025, 9, 5), date(2025, 9, 12)]
