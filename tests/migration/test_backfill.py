@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from meallog.nutrition.legacy import compute_legacy
-from meallog.nutrition.normalize_v2 import V2Options
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from meallog.clock import FrozenClock
 from meallog.migration.backfill import CURSOR, BackfillProgress, backfill, read_cursor, reconcile
+from meallog.nutrition.legacy import compute_legacy
+from meallog.nutrition.normalize_v2 import V2Options
 from meallog.nutrition.types import ProviderItem, ProviderResult
-from meallog.store.db import make_engine, make_sessionmaker, session_scope
-from meallog.store.migrate import upgrade
+from meallog.store.db import make_sessionmaker, session_scope
 from meallog.store.models import BackfillCursor, LogKey, MealLog, MealLogV2
 
 PV = "v2.0.0"
@@ -56,14 +54,6 @@ MEALS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Overrides tests/conftest.py's, whose `PRAGMA wal_checkpoint` inside BEGIN IMMEDIATE fails."""
-    path = tmp_path_factory.mktemp("sqlite-template-backfill") / "template.sqlite3"
-    eng = make_engine(f"sqlite:///{path}")
-    upgrade(eng)
-    eng.dispose()
-    return path
 
 
 def seed_logs(engine: Engine, clock: FrozenClock, n: int) -> list[int]:

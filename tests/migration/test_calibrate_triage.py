@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,7 @@ from meallog.migration.triage import add_rule, expire_rule, list_rules, mark, re
 from meallog.nutrition.legacy import compute_legacy
 from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, ProviderItem, ProviderResult
-from meallog.store.db import make_engine, make_sessionmaker, session_scope
-from meallog.store.migrate import upgrade
+from meallog.store.db import make_sessionmaker, session_scope
 from meallog.store.models import Calibration, Diff, LogKey, MealLog, MealLogV2, OutboxJob
 
 PV = "v2.0.0"
@@ -46,14 +44,6 @@ ITEMS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Overrides tests/conftest.py's, whose `PRAGMA wal_checkpoint` inside BEGIN IMMEDIATE fails."""
-    path = tmp_path_factory.mktemp("sqlite-template-triage") / "template.sqlite3"
-    eng = make_engine(f"sqlite:///{path}")
-    upgrade(eng)
-    eng.dispose()
-    return path
 
 
 def seed_log(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,22 +14,12 @@ from sqlalchemy.orm import Session
 from meallog.clock import FrozenClock
 from meallog.migration.gate import GateConfig, evaluate, percentile
 from meallog.migration.phases import Phase
-from meallog.store.db import is_postgres, make_engine, make_sessionmaker, session_scope
-from meallog.store.migrate import upgrade
+from meallog.store.db import is_postgres, make_sessionmaker, session_scope
 from meallog.store.models import BaselineSummary, Calibration, Diff, VisualRun
 
 PV = "v2.0.0"
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Overrides tests/conftest.py's: its `PRAGMA wal_checkpoint` runs inside BEGIN IMMEDIATE and fails
-    ("database table is locked"). Disposing the engine checkpoints the WAL on the last close."""
-    path = tmp_path_factory.mktemp("sqlite-template-migration") / "template.sqlite3"
-    eng = make_engine(f"sqlite:///{path}")
-    upgrade(eng)
-    eng.dispose()
-    return path
 
 
 CFG = GateConfig(pipeline_version=PV, env="local", min_samples=20)

@@ -24,7 +24,8 @@ N = 400
 
 def states(engine: Engine) -> dict[str, int]:
     with session_scope(engine) as s:
-        return dict(s.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).tuples().all())
+        rows = s.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).all()
+        return {state: n for state, n in rows}
 
 
 def worker_cmd(*args: str) -> list[str]:

@@ -153,7 +153,7 @@ def test_set_meals_have_existing_components():
             assert r["category"] == "set_meal", r["food_id"]
             comps = _spec(r["set_components"])
             assert len(comps) >= 2
-            for fid, grams in comps:
+            for fid, _grams in comps:
                 assert fid in BY_ID, (r["food_id"], fid)
                 assert BY_ID[fid]["category"] != "set_meal"
 

@@ -37,8 +37,6 @@ from .test_prometheus_live import (
 
 pytestmark = [
     pytest.mark.slow,
-    # migration/outbox.py stats() calls Result.tuples(), deprecated in SQLAlchemy 2.1 (reported to its owner).
-    pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning"),
 ]
 
 ALERT = "MealLogShadowDiffBreachBurst"

@@ -32,8 +32,6 @@ from .conftest import PROM_DIR, REPO
 
 pytestmark = [
     pytest.mark.slow,
-    # migration/outbox.py stats() calls Result.tuples(), deprecated in SQLAlchemy 2.1 (reported to its owner).
-    pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning"),
 ]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -26,8 +26,6 @@ from meallog.store.migrate import upgrade
 from meallog.store.models import BaselineSummary
 from tests.serving import free_port, serve
 
-# migration/outbox.py stats() calls Result.tuples(), deprecated in SQLAlchemy 2.1 (reported to its owner).
-pytestmark = pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
 runner = CliRunner()
 
 

@@ -186,7 +186,7 @@ def phase_rollback(why: str = typer.Option("manual rollback", "--why"), actor: s
     services = _ctx()
     proc = services.migration.procedure
     if url:
-        proc.checks = {**proc.checks, "metrics_smoke": lambda: metrics_smoke_http(url)}
+        proc.checks = {**proc.checks, "metrics_smoke": lambda _s: metrics_smoke_http(url)}
     try:
         with session_scope(services.sessions) as s:
             change = proc.step_back(s, cause="manual", actor=_actor(actor), why=why, now=services.clock.now())

@@ -44,7 +44,8 @@ class MealLogs:
                 claim = claim_idempotency_key(s, user=user, key=idempotency_key, body_hash=body_hash, now=now)
                 if isinstance(claim, Replay):
                     return claim.status_code, claim.body
-            view = self.paths.create(s, user=user, payload=payload, parsed=parsed, now=now)
+            with self.paths.unit_of_work(s):
+                view = self.paths.create(s, user=user, payload=payload, parsed=parsed, now=now)
             body = view.to_json()
             if claim is not None:
                 claim.status_code = 201
@@ -53,17 +54,17 @@ class MealLogs:
             return 201, body
 
     def get(self, *, user_id: int, log_id: int) -> LogView:
-        with session_scope(self.sessions) as s:
+        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
             return self.paths.read(s, user=_user(s, user_id), log_id=log_id)
 
     def list_day(self, *, user_id: int, day: date | None, include_deleted: bool = False) -> list[LogView]:
-        with session_scope(self.sessions) as s:
+        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
             user = _user(s, user_id)
             day = day or self.clock.now().astimezone(zone_of(user)).date()
             return self.paths.list_day(s, user=user, day=day, include_deleted=include_deleted)
 
     def day(self, *, user_id: int, day: date) -> dict[str, Any]:
-        with session_scope(self.sessions) as s:
+        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
             user = _user(s, user_id)
             views = self.paths.list_day(s, user=user, day=day, include_deleted=False)
             return {
@@ -79,16 +80,16 @@ class MealLogs:
         if payload.text is not None:
             with session_scope(self.sessions) as s:
                 parsed = self.service.parse(payload.text, user=_user(s, user_id))
-        with session_scope(self.sessions) as s:
+        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
             user = _user(s, user_id)
             return self.paths.update(s, user=user, log_id=log_id, payload=payload, parsed=parsed, now=self.clock.now())
 
     def delete(self, *, user_id: int, log_id: int) -> LogView:
-        with session_scope(self.sessions) as s:
+        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
             return self.paths.delete(s, user=_user(s, user_id), log_id=log_id, now=self.clock.now())
 
     def restore(self, *, user_id: int, log_id: int) -> LogView:
-        with session_scope(self.sessions) as s:
+        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
             return self.paths.restore(s, user=_user(s, user_id), log_id=log_id, now=self.clock.now())
 
 

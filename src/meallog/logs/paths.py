@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,10 @@ class LegacyPaths:
 
     def __init__(self, *, service: LogService) -> None:
         self.service = service
+
+    def unit_of_work(self, s: Session) -> AbstractContextManager[object]:
+        """Context for one request's work on `s` (the migration pins its flag snapshot here)."""
+        return nullcontext()
 
     def after_write(self, s: Session, log: MealLog, parsed: ProviderResult | None, op: str) -> None:
         """Hook for the migration harness (outbox row, inline v2 write). No-op in phase OFF."""

@@ -8,10 +8,12 @@ client at flagd or another provider instead.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -222,6 +224,9 @@ class SnapshotCache:
         self._at = 0.0
 
     def get(self) -> FlagSnapshot:
+        pinned = _PINNED.get()
+        if pinned is not None:
+            return pinned
         with self._lock:
             now = self._mono()
             if self._value is None or now - self._at >= self._ttl:
@@ -231,6 +236,23 @@ class SnapshotCache:
     def invalidate(self) -> None:
         with self._lock:
             self._value = None
+
+    @contextmanager
+    def pinned(self, snapshot: FlagSnapshot) -> Iterator[FlagSnapshot]:
+        """Serve `snapshot` to this thread for the length of one unit of work.
+
+        The write path reads the flags with the session it already holds and pins them here, so
+        every evaluation in the request agrees, and no second connection is opened while the
+        transaction holds SQLite's write lock.
+        """
+        token = _PINNED.set(snapshot)
+        try:
+            yield snapshot
+        finally:
+            _PINNED.reset(token)
+
+
+_PINNED: contextvars.ContextVar[FlagSnapshot | None] = contextvars.ContextVar("meallog_flags_pinned", default=None)
 
 
 class MeallogFlagProvider(AbstractProvider):

@@ -116,7 +116,7 @@ class QueueStats:
 
 
 def stats(s: Session) -> QueueStats:
-    counts = dict(s.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).tuples().all())
+    counts = {state: n for state, n in s.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).all()}
     oldest = s.scalar(select(func.min(OutboxJob.created_at)).where(
         OutboxJob.state.in_([JobState.PENDING.value, JobState.RUNNING.value])))
     if oldest is not None and oldest.tzinfo is None:

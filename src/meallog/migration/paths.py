@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import threading
+from contextlib import AbstractContextManager
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -132,6 +133,9 @@ class PhasePaths(LegacyPaths):
         self.depth = depth or (lambda: 0)
         self.rng = rng or random.Random()
         self._phase = threading.local()
+
+    def unit_of_work(self, s: Session) -> AbstractContextManager[object]:
+        return self.features.snapshots.pinned(self.features.store.snapshot(s))
 
     # ---- helpers -----------------------------------------------------------------------------
     def _enqueue(self, s: Session, kind: JobKind, log_id: int, version: int, now: datetime) -> None:

@@ -86,7 +86,7 @@ class NullPager(Pager):
 
 
 # ---- the step-back procedure -------------------------------------------------------------------
-Check = Callable[[], tuple[bool, str]]
+Check = Callable[[Session], tuple[bool, str]]  # runs in the step-back transaction
 
 
 @dataclass
@@ -105,7 +105,7 @@ class RollbackProcedure:
 
     def step_back(self, s: Session, *, cause: str, actor: str, why: str, now: datetime) -> PhaseChange:
         change = self.control.step_back(s, actor=actor, why=why, now=now, cause=cause)
-        report = {name: _run_check(check) for name, check in self.checks.items()}
+        report = {name: _run_check(check, s) for name, check in self.checks.items()}
         event = s.scalars(select(PhaseEvent).order_by(PhaseEvent.id.desc()).limit(1)).first()
         if event is not None:
             event.report = {**(event.report or {}), "checks": report}
@@ -118,9 +118,10 @@ class RollbackProcedure:
         return PhaseChange(change.before, change.after, change.flag, change.back_written, {"checks": report})
 
 
-def _run_check(check: Check) -> dict[str, Any]:
+def _run_check(check: Check, s: Session) -> dict[str, Any]:
     try:
-        ok, detail = check()
+        with s.begin_nested():  # a failing check must not poison the step-back transaction
+            ok, detail = check(s)
     except Exception as exc:  # a broken check is reported, not raised
         ok, detail = False, repr(exc)
     return {"ok": ok, "detail": detail}

@@ -57,20 +57,19 @@ def build_migration(settings: Settings, *, sessions: sessionmaker[Session], metr
     pager = pager or Pager(pagerduty_url=settings.pagerduty_events_url, routing_key=settings.pagerduty_routing_key,
                            slack_url=settings.slack_webhook_url)
 
-    def smoke() -> tuple[bool, str]:
+    def smoke(_s: Session) -> tuple[bool, str]:
         if metrics_smoke is not None:
             return metrics_smoke()
         body, _ = metrics.render()
         ok = b"meal_log_shadow_diff_abs_bucket" in body
         return ok, "meal_log_shadow_diff_abs_bucket present" if ok else "meal_log_shadow_diff_abs_bucket missing"
 
-    def shadow_diff_check() -> tuple[bool, str]:
+    def shadow_diff_check(s: Session) -> tuple[bool, str]:
         from datetime import timedelta
 
         from meallog.migration.diff_stats import recent_breaches
 
-        with session_scope(sessions) as s:
-            n, breaches = recent_breaches(s, since=clock.now() - timedelta(minutes=15))
+        n, breaches = recent_breaches(s, since=clock.now() - timedelta(minutes=15))
         return breaches <= 5, f"{breaches} breaches in {n} diffs over the last 15 min (burst limit 5)"
 
     procedure = RollbackProcedure(control=control, pager=pager,
