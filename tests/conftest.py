@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 
 from meallog.clock import FrozenClock
@@ -17,6 +18,10 @@ from meallog.settings import Settings
 from meallog.store.db import Base, make_engine, make_sessionmaker, session_scope
 from meallog.store.migrate import upgrade
 from tests import pg
+
+# Property tests run beside PostgreSQL and subprocess tests on 2 cores: judge them, not their speed.
+hypothesis_settings.register_profile("meallog", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("meallog")
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]

@@ -140,5 +140,7 @@ def test_missing_v2_side_table(make_settings: Callable[..., Settings], engine: E
         if table != "outbox":  # the jobs survive the outage and complete afterwards
             clock.advance(timedelta(minutes=10))
             services.worker.drain()
-            assert n(engine, MealLogV2) == 2
+            log_id = r.json()["id"]  # the first log was written in OFF, before any v2
+            assert n(engine, MealLogV2) == 1 and n(engine, MealLogV2, MealLogV2.log_id == log_id) == 1
+            assert n(engine, ShadowRecord, ShadowRecord.log_id == log_id) >= 1
             assert n(engine, OutboxJob, OutboxJob.state != "done") == 0

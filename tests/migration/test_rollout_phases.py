@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meallog.errors import InvalidInput
@@ -38,6 +38,7 @@ def test_bucket_is_the_same_in_another_process() -> None:
     assert out.stdout.strip() == "6038"
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=1, max_value=10**12), st.floats(0, 100), st.floats(0, 100))
 def test_smaller_share_is_inside_larger(user: int, a: float, b: float) -> None:
     lo, hi = sorted((a, b))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -34,7 +35,7 @@ def worker_cmd(*args: str) -> list[str]:
 
 @pytest.mark.slow
 def test_sigkill_mid_batch(make_settings: Callable[..., Settings], engine: Engine, db_url: str,
-                           add_user: Callable[..., str]) -> None:
+                           add_user: Callable[..., str], tmp_path: Path) -> None:
     services = make_services(make_settings(), engine, SystemClock())  # type: ignore[arg-type]
     add_user("eater")
     with session_scope(engine) as s:
@@ -46,7 +47,9 @@ def test_sigkill_mid_batch(make_settings: Callable[..., Settings], engine: Engin
     assert states(engine) == {"pending": N}
 
     env = {**os.environ, "DATABASE_URL": db_url}
-    proc = subprocess.Popen(worker_cmd(), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_path = tmp_path / "worker.log"
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen(worker_cmd(), env=env, stdout=subprocess.DEVNULL, stderr=log_file)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -54,7 +57,7 @@ def test_sigkill_mid_batch(make_settings: Callable[..., Settings], engine: Engin
             if st.get("done", 0) > 0 and st.get("running", 0) >= 10:
                 proc.send_signal(signal.SIGKILL)
                 break
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert proc.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, f"worker made no progress: {st}"
             time.sleep(0.005)
         proc.wait(timeout=10)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import random
 import threading
-from contextlib import AbstractContextManager
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -176,8 +176,8 @@ class PhasePaths(LegacyPaths):
         now = log_.updated_at
         if phase is Phase.OFF:
             return
-        if op in ("create", "update"):
-            self._enqueue(s, JobKind.SHADOW, log_.id, log_.version, now)
+        # every write in P0-P2 gets a shadow row and a diff row for the log's new version
+        self._enqueue(s, JobKind.SHADOW, log_.id, log_.version, now)
         if phase in (Phase.P1, Phase.P2, Phase.P3):
             self._inline_v2(s, log_, parsed, snap, phase, now)
 

@@ -115,7 +115,7 @@ class OutboxWorker:
                     rules = IgnoreMatcher.from_rows(list(s.scalars(select(IgnoreRule))))
                     out = write_shadow(s, legacy, options=options, pipeline_version=self.pipeline_version,
                                        thresholds=self.thresholds, ignore=rules, now=now, compute=self.compute)
-                    if out.inserted:
+                    if out.inserted and legacy.deleted_at is None:  # a deletion is recorded, not measured
                         self._observe(s, legacy, out)
                 elif kind == JobKind.V2_SYNC.value:
                     upsert_v2_from_legacy(s, legacy, options=options, pipeline_version=self.pipeline_version,
