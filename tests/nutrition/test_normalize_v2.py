@@ -3,9 +3,8 @@ from __future__ import annotations
 import pytest
 
 from meallog.nutrition.adapter import to_legacy_view
-from meallog.nutrition.diff import field_diffs
 from meallog.nutrition.normalize_v2 import V2Options, normalize
-from meallog.nutrition.types import ProviderItem, ProviderResult, Totals
+from meallog.nutrition.types import ProviderItem, ProviderResult
 
 PV = "v2.test"
 SAFE = V2Options()
@@ -161,10 +160,3 @@ def test_adapter_keeps_items_and_totals(offline) -> None:  # type: ignore[no-unt
     assert len(view.items) == len(rec.items)
     assert view.totals.model_dump() == rec.totals.model_dump()
     assert [i.name for i in view.items] == [i.name for i in rec.items]
-
-
-def test_field_diffs() -> None:
-    d = field_diffs(Totals(kcal=100, protein_g=0), Totals(kcal=110, protein_g=2))
-    assert d["kcal"] == pytest.approx((10, 0.1))
-    assert d["protein_g"][0] == 2 and d["protein_g"][1] > 1e6  # rel over eps when legacy is 0
-    assert d["fat_g"] == (0, 0)

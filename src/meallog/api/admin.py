@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from meallog.api.auth import bearer, check_admin
-from meallog.migration import outbox
 from meallog.migration.rollback import handle_alertmanager, record_nps
-from meallog.migration.service import Migration, invalidate_adapter_cache
+from meallog.migration.service import Migration, invalidate_adapter_cache, status_report
 from meallog.store.db import session_scope
 
 
@@ -47,19 +46,7 @@ def _mig(request: Request) -> Migration:
 
 def phase_status(request: Request) -> dict[str, Any]:
     svc = request.app.state.services
-    m: Migration = svc.migration
-    with session_scope(svc.sessions) as s:
-        snap = m.flags.snapshot(s)
-        st = outbox.stats(s)
-    now = svc.clock.now()
-    return {
-        "phase": snap.phase.value,
-        "flags": snap.to_json(),
-        "sources": dict(snap.sources),
-        "queue": {"pending": st.pending, "running": st.running, "dead": st.dead},
-        "shadow_lag_seconds": round(st.lag_seconds(now), 3),
-        "pipeline_version": m.settings.shadow_pipeline_version,
-    }
+    return status_report(svc.migration, svc.sessions, now=svc.clock.now())
 
 
 @router.get("/flags")

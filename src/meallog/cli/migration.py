@@ -48,21 +48,9 @@ def _fail(exc: MeallogError) -> typer.Exit:
 
 
 def _status(services: Any) -> dict[str, Any]:
-    from meallog.migration import outbox
-    from meallog.store.db import session_scope
+    from meallog.migration.service import status_report
 
-    with session_scope(services.sessions) as s:
-        snap = services.migration.flags.snapshot(s)
-        st = outbox.stats(s)
-    return {
-        "phase": snap.phase.value,
-        "flags": snap.to_json(),
-        "sources": dict(snap.sources),
-        "queue": {"pending": st.pending, "running": st.running, "dead": st.dead},
-        "shadow_lag_seconds": round(st.lag_seconds(services.clock.now()), 3),
-        "pipeline_version": services.settings.shadow_pipeline_version,
-        "env": services.settings.metric_env,
-    }
+    return status_report(services.migration, services.sessions, now=services.clock.now())
 
 
 def _print_status(st: dict[str, Any]) -> None:

@@ -98,3 +98,21 @@ def metrics_smoke_http(url: str, *, client: httpx.Client | None = None) -> tuple
         return False, f"GET /metrics failed: {exc!r}"
     ok = r.status_code == 200 and "meal_log_shadow_diff_abs_bucket" in r.text
     return ok, f"GET /metrics {r.status_code}; meal_log_shadow_diff_abs_bucket {'present' if ok else 'missing'}"
+
+
+def status_report(m: Migration, sessions: sessionmaker[Session], *, now: Any) -> dict[str, Any]:
+    """`meallog phase status --json` and `GET /admin/phase`: phase, flags, sources, queue, lag."""
+    from meallog.migration import outbox
+
+    with session_scope(sessions) as s:
+        snap = m.flags.snapshot(s)
+        st = outbox.stats(s)
+    return {
+        "phase": snap.phase.value,
+        "flags": snap.to_json(),
+        "sources": dict(snap.sources),
+        "queue": {"pending": st.pending, "running": st.running, "dead": st.dead},
+        "shadow_lag_seconds": round(st.lag_seconds(now), 3),
+        "pipeline_version": m.settings.shadow_pipeline_version,
+        "env": m.settings.metric_env,
+    }

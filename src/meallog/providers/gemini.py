@@ -97,12 +97,10 @@ def resolve_model(env: Mapping[str, str]) -> str:
 
 
 def guess_locale(text: str) -> str:
-    """``ja`` when the text holds kana, kanji or full-width forms, else ``en``."""
-    for ch in text:
-        cp = ord(ch)
-        if 0x3040 <= cp <= 0x30FF or 0x3400 <= cp <= 0x9FFF or 0xFF00 <= cp <= 0xFFEF:
-            return "ja"
-    return "en"
+    """``ja`` or ``en``: the parser's locale detection, so both providers read a text alike."""
+    from meallog.nutrition.parser import detect_locale
+
+    return detect_locale(text)
 
 
 # --- the response schema sent to Gemini and used to validate its answer ---
