@@ -35,6 +35,7 @@ run: $(STAMP)
 
 test: $(TEST_STAMP) $(APT_STAMP)
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)

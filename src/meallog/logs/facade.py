@@ -20,7 +20,7 @@ from meallog.logs.service import (
     zone_of,
 )
 from meallog.store.db import session_scope
-from meallog.store.models import User
+from meallog.store.models import IngestRequest, User
 
 
 class MealLogs:
@@ -39,18 +39,17 @@ class MealLogs:
         with session_scope(self.sessions) as s:
             user = _user(s, user_id)
             now = self.clock.now()
-            claim = None
+            ingest: IngestRequest | None = None
             if idempotency_key is not None:
                 claim = claim_idempotency_key(s, user=user, key=idempotency_key, body_hash=body_hash, now=now)
                 if isinstance(claim, Replay):
                     return claim.status_code, claim.body
+                ingest = claim
             with self.paths.unit_of_work(s):
                 view = self.paths.create(s, user=user, payload=payload, parsed=parsed, now=now)
             body = view.to_json()
-            if claim is not None:
-                claim.status_code = 201
-                claim.response = body
-                claim.log_id = view.id
+            if ingest is not None:
+                ingest.status_code, ingest.response, ingest.log_id = 201, body, view.id
             return 201, body
 
     def get(self, *, user_id: int, log_id: int) -> LogView:

@@ -63,7 +63,7 @@ class Rule:
     clauses: tuple[Clause, ...]
     expires_on: date
 
-    def matches(self, text: str, diffs: Mapping[str, FieldDiff], tags: Sequence[str], today: date) -> bool:
+    def matches(self, text: str, diffs: Mapping[Any, FieldDiff], tags: Sequence[str], today: date) -> bool:
         if today > self.expires_on:
             return False
         fields = FIELDS if self.field == "*" else (self.field,)
@@ -82,7 +82,7 @@ class IgnoreMatcher:
     def __init__(self, rules: Sequence[Rule] = ()) -> None:
         self.rules = tuple(rules)
 
-    def match(self, text: str, diffs: Mapping[str, FieldDiff], tags: Sequence[str], *, today: date) -> int | None:
+    def match(self, text: str, diffs: Mapping[Any, FieldDiff], tags: Sequence[str], *, today: date) -> int | None:
         """The id of the first live rule that matches a breaching or any diff, else None."""
         for rule in self.rules:
             if rule.matches(text, diffs, tags, today):

@@ -216,13 +216,13 @@ def record_nps(s: Session, score: float, *, procedure: RollbackProcedure, now: d
     baseline = None
     if i > 0:
         baseline = s.scalar(select(func.avg(NpsSample.score)).where(NpsSample.phase == ORDER[i - 1].value))
-    drop = baseline is not None and current is not None and n >= min_samples and \
-        float(current) <= float(baseline) - NPS_DROP_POINTS
+    base = None if baseline is None else float(baseline)
+    cur = None if current is None else float(current)
     stepped = False
-    if drop and phase is not Phase.OFF and not procedure.recently_rolled_back(s, now):
+    if base is not None and cur is not None and n >= min_samples and cur <= base - NPS_DROP_POINTS \
+            and phase is not Phase.OFF and not procedure.recently_rolled_back(s, now):
         procedure.step_back(s, cause="nps", actor="nps", now=now,
-                            why=f"NPS {float(current):.1f} is {float(baseline) - float(current):.1f} points "
-                                f"below the {ORDER[i - 1].value} baseline {float(baseline):.1f}")
+                            why=f"NPS {cur:.1f} is {base - cur:.1f} points below the {ORDER[i - 1].value} "
+                                f"baseline {base:.1f}")
         stepped = True
-    return NpsDecision(phase.value, None if baseline is None else float(baseline),
-                       None if current is None else float(current), int(n), stepped)
+    return NpsDecision(phase.value, base, cur, int(n), stepped)

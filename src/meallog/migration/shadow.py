@@ -101,8 +101,8 @@ def day_totals(s: Session, *, user_id: int, local_date: Any, pipeline_version: s
     for log_id, version, legacy, v2 in rows:
         if log_id not in latest or version > latest[log_id][0]:
             latest[log_id] = (version, legacy, v2)
-    legacy_sum = {f: sum(float(x[1].get(f, 0)) for x in latest.values()) for f in FIELDS}
-    v2_sum = {f: sum(float(x[2].get(f, 0)) for x in latest.values()) for f in FIELDS}
+    legacy_sum: dict[str, float] = {f: float(sum(float(x[1].get(f, 0)) for x in latest.values())) for f in FIELDS}
+    v2_sum: dict[str, float] = {f: float(sum(float(x[2].get(f, 0)) for x in latest.values())) for f in FIELDS}
     return legacy_sum, v2_sum
 
 

@@ -39,9 +39,9 @@ def run_job(name: str, fn: Callable[[Session], dict[str, Any]], *, sessions: ses
         log.error("ops job failed", job=name, error=repr(exc))
     seconds = time.perf_counter() - started
     with session_scope(sessions) as s:
-        run = s.get(OpsJobRun, run_id)
-        if run is not None:
-            run.outcome, run.finished_at, run.detail = outcome, clock.now(), detail
+        finished = s.get(OpsJobRun, run_id)
+        if finished is not None:
+            finished.outcome, finished.finished_at, finished.detail = outcome, clock.now(), detail
     metrics.ops_job(name, outcome, seconds)
     log.info("ops job finished", job=name, outcome=outcome, seconds=round(seconds, 3), **detail)
     return {"job": name, "outcome": outcome, **detail}
