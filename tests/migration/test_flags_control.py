@@ -118,3 +118,16 @@ def test_cli_flags_and_phase(make_settings: Callable[..., Settings], engine: Eng
     assert back.exit_code == 0 and "P0 -> OFF" in back.output
     assert runner.invoke(cli, ["phase", "rollback"], env=env).exit_code == 3
     assert runner.invoke(cli, ["flags", "unset", "NORMALIZE_V2_SHADOW"], env=env).exit_code == 0
+
+
+def test_cli_visual_runs_feed_the_gate(engine: Engine, db_url: str) -> None:
+    from meallog.store.models import VisualRun
+
+    runner = CliRunner()
+    env = {"DATABASE_URL": db_url, "METRIC_ENV": "prod"}
+    assert runner.invoke(cli, ["visual", "record", "--passed", "--report", "ci/123"], env=env).exit_code == 0
+    failed = runner.invoke(cli, ["visual", "record", "--failed"], env=env)
+    assert failed.exit_code == 0 and "rollback" in failed.output
+    with session_scope(engine) as s:
+        runs = [(r.env, r.passed, r.report) for r in s.scalars(select(VisualRun).order_by(VisualRun.id))]
+    assert runs == [("prod", True, "ci/123"), ("prod", False, "")]

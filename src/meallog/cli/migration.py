@@ -20,6 +20,8 @@ flags_app = typer.Typer(help="Feature flags (runbook §2): list, set, unset. Eve
                         no_args_is_help=True)
 phase_app = typer.Typer(help="Migration phases OFF, P0-P3: status, advance, rollback.", no_args_is_help=True)
 adapter_app = typer.Typer(help="The v2 -> legacy adapter.", no_args_is_help=True)
+visual_app = typer.Typer(help="Visual regression runs (runbook §8); the Diff-Gate needs 14 green days in prod.",
+                         no_args_is_help=True)
 nps_app = typer.Typer(help="NPS samples: a drop of 3 points below the phase baseline steps back.",
                       no_args_is_help=True)
 
@@ -214,6 +216,23 @@ def nps_record(score: float, source: str = typer.Option("cli")) -> None:
         typer.echo("NPS dropped 3 points below baseline: stepped back one phase")
 
 
+@visual_app.command("record")
+def visual_record(passed: bool = typer.Option(..., "--passed/--failed", help="the run's verdict"),
+                  env: str = typer.Option(None, help="environment the run checked (default METRIC_ENV)"),
+                  report: str = typer.Option("", help="where the report and *-diff.png artifacts are kept")) -> None:
+    """Record one visual regression run, as the CI job of the visual suite does after each run."""
+    from meallog.store.db import session_scope
+    from meallog.store.models import VisualRun
+
+    services = _ctx()
+    with session_scope(services.sessions) as s:
+        s.add(VisualRun(ts=services.clock.now(), env=env or services.settings.metric_env, passed=passed,
+                        report=report))
+    typer.echo(f"visual run recorded: {'passed' if passed else 'FAILED'}")
+    if not passed:
+        typer.echo("a failed visual run triggers the rollback procedure: meallog phase rollback --why 'visual'")
+
+
 def worker(once: bool = typer.Option(False, "--once", help="drain what is due, then exit"),
            batch: int = typer.Option(50, help="jobs claimed per batch"),
            lease: float = typer.Option(60.0, help="seconds a claimed job stays leased before others may take it"),
@@ -261,5 +280,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(phase_app, name="phase")
     app.add_typer(adapter_app, name="adapter")
     app.add_typer(nps_app, name="nps")
+    app.add_typer(visual_app, name="visual")
     app.command("worker")(worker)
     app.command("scheduler")(scheduler)
