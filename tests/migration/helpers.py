@@ -9,11 +9,15 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from meallog.app import Services, build_services, create_app
 from meallog.clock import FrozenClock
+from meallog.nutrition.legacy import compute_legacy
+from meallog.nutrition.types import ProviderItem, ProviderResult
 from meallog.settings import Settings
+from meallog.store.models import LogKey, MealLog
 
 ADMIN = {"Authorization": "Bearer admin-secret"}
 MEALS = ["ご飯 1杯と味噌汁、焼き鮭 1切れ", "2 eggs, toast with butter, black coffee", "カレーライス 1皿",
@@ -109,3 +113,22 @@ def client_for(services: Services) -> TestClient:
 
 
 UserFactory = Callable[..., str]
+
+
+def seed_legacy_log(s: Session, *, clock: FrozenClock, items: tuple[ProviderItem, ...], text: str) -> int:
+    """A P0-era legacy log (no v2 record) written straight to the tables, with real legacy totals."""
+    from meallog.users import add_user
+
+    user = s.scalar(select(LogKey.user_id).limit(1))
+    if user is None:
+        user = add_user(s, name="alice", now=clock.now())[0].id
+    parsed = ProviderResult(items=items, provider="offline", model="offline-test")
+    legacy = compute_legacy(parsed)
+    key = LogKey(user_id=user, created_at=clock.now(), created_phase="P0")
+    s.add(key)
+    s.flush()
+    s.add(MealLog(id=key.id, user_id=user, text=text, eaten_at=clock.now(), local_date=clock.now().date(),
+                  meal_type="lunch", items=[x.model_dump() for x in legacy.items], totals=legacy.totals.model_dump(),
+                  provider_result=parsed.to_dict(), version=1, created_at=clock.now(), updated_at=clock.now()))
+    s.flush()
+    return key.id

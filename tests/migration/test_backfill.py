@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from meallog.clock import FrozenClock
 from meallog.migration.backfill import CURSOR, BackfillProgress, backfill, read_cursor, reconcile
-from meallog.nutrition.legacy import compute_legacy
 from meallog.nutrition.normalize_v2 import V2Options
-from meallog.nutrition.types import ProviderItem, ProviderResult
+from meallog.nutrition.types import ProviderItem
 from meallog.store.db import make_sessionmaker, session_scope
-from meallog.store.models import BackfillCursor, LogKey, MealLog, MealLogV2
+from meallog.store.models import BackfillCursor, MealLog, MealLogV2
+from tests.migration.helpers import seed_legacy_log
 
 PV = "v2.0.0"
 OPTIONS = V2Options(never_zero_mode="safe", atwater_simple_scale=False, set_proposal_ui=True)
@@ -58,38 +58,9 @@ MEALS = [
 
 def seed_logs(engine: Engine, clock: FrozenClock, n: int) -> list[int]:
     """n legacy logs (P0-era: no v2 record) with real legacy totals from their provider result."""
-    from meallog.users import add_user
-
-    ids = []
     with session_scope(make_sessionmaker(engine)) as s:
-        user = s.scalar(select(LogKey.user_id).limit(1))
-        if user is None:
-            user = add_user(s, name="alice", now=clock.now())[0].id
-        for i in range(n):
-            text, item = MEALS[i % len(MEALS)]
-            parsed = ProviderResult(items=(item,), provider="offline", model="offline-test")
-            legacy = compute_legacy(parsed)
-            key = LogKey(user_id=user, created_at=clock.now(), created_phase="P0")
-            s.add(key)
-            s.flush()
-            s.add(
-                MealLog(
-                    id=key.id,
-                    user_id=user,
-                    text=text,
-                    eaten_at=clock.now(),
-                    local_date=clock.now().date(),
-                    meal_type="lunch",
-                    items=[x.model_dump() for x in legacy.items],
-                    totals=legacy.totals.model_dump(),
-                    provider_result=parsed.to_dict(),
-                    version=1,
-                    created_at=clock.now(),
-                    updated_at=clock.now(),
-                )
-            )
-            ids.append(key.id)
-    return ids
+        return [seed_legacy_log(s, clock=clock, items=(MEALS[i % len(MEALS)][1],), text=MEALS[i % len(MEALS)][0])
+                for i in range(n)]
 
 
 def count_v2(engine: Engine) -> int:

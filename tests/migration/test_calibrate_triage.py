@@ -22,7 +22,8 @@ from meallog.nutrition.legacy import compute_legacy
 from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, ProviderItem, ProviderResult
 from meallog.store.db import make_sessionmaker, session_scope
-from meallog.store.models import Calibration, Diff, LogKey, MealLog, MealLogV2, OutboxJob
+from meallog.store.models import Calibration, Diff, MealLogV2, OutboxJob
+from tests.migration.helpers import seed_legacy_log
 
 PV = "v2.0.0"
 OPTIONS = V2Options(never_zero_mode="safe", atwater_simple_scale=False, set_proposal_ui=True)
@@ -49,34 +50,8 @@ ITEMS = [
 def seed_log(
     engine: Engine, clock: FrozenClock, items: list[ProviderItem], text: str = "ご飯と味噌汁"
 ) -> int:
-    from meallog.users import add_user
-
     with session_scope(make_sessionmaker(engine)) as s:
-        user = s.scalar(select(LogKey.user_id).limit(1))
-        if user is None:
-            user = add_user(s, name="alice", now=clock.now())[0].id
-        parsed = ProviderResult(items=tuple(items), provider="offline", model="offline-test")
-        legacy = compute_legacy(parsed)
-        key = LogKey(user_id=user, created_at=clock.now(), created_phase="P0")
-        s.add(key)
-        s.flush()
-        s.add(
-            MealLog(
-                id=key.id,
-                user_id=user,
-                text=text,
-                eaten_at=clock.now(),
-                local_date=clock.now().date(),
-                meal_type="lunch",
-                items=[x.model_dump() for x in legacy.items],
-                totals=legacy.totals.model_dump(),
-                provider_result=parsed.to_dict(),
-                version=1,
-                created_at=clock.now(),
-                updated_at=clock.now(),
-            )
-        )
-        return key.id
+        return seed_legacy_log(s, clock=clock, items=tuple(items), text=text)
 
 
 def seed_diff(engine: Engine, clock: FrozenClock, log_id: int) -> int:
