@@ -79,6 +79,11 @@ class Row:
     current: float | None
     status: str
 
+    def stats(self) -> tuple[float | None, ...]:
+        """The numeric columns, in COLUMNS order (median .. current)."""
+        return (self.median, self.q1, self.q3, self.iqr, self.mad, self.recommended, self.tukey, self.mad_bound,
+                self.clamped, self.snapped, self.current)
+
 
 def quantile7(sorted_xs: Sequence[float], p: float) -> float:
     """Hyndman & Fan type 7 quantile of an ascending sequence (linear between order statistics)."""
@@ -220,22 +225,7 @@ def table(rows: Sequence[Row]) -> str:
     for r in rows:
         cells.append(
             [r.env, r.metric, r.field, unit_of(r.metric, r.field), str(r.n)]
-            + [
-                fmt(v)
-                for v in (
-                    r.median,
-                    r.q1,
-                    r.q3,
-                    r.iqr,
-                    r.mad,
-                    r.recommended,
-                    r.tukey,
-                    r.mad_bound,
-                    r.clamped,
-                    r.snapped,
-                    r.current,
-                )
-            ]  # fmt: skip
+            + [fmt(v) for v in r.stats()]
             + [r.status]
         )
     widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
@@ -251,22 +241,7 @@ def csv_text(rows: Sequence[Row]) -> str:
     for r in rows:
         w.writerow(
             [r.env, r.metric, r.field, unit_of(r.metric, r.field), r.n]
-            + [
-                ("" if v is None or math.isnan(v) else round(v, 6))
-                for v in (
-                    r.median,
-                    r.q1,
-                    r.q3,
-                    r.iqr,
-                    r.mad,
-                    r.recommended,
-                    r.tukey,
-                    r.mad_bound,
-                    r.clamped,
-                    r.snapped if r.snapped is not None else float("nan"),
-                    r.current if r.current is not None else float("nan"),
-                )
-            ]  # fmt: skip
+            + [("" if v is None or math.isnan(v) else round(v, 6)) for v in r.stats()]
             + [r.status]
         )
     return buf.getvalue()

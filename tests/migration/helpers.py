@@ -114,6 +114,10 @@ def client_for(services: Services) -> TestClient:
 
 UserFactory = Callable[..., str]
 
+# One bowl of rice as a provider would report it: the shared fixture of the backfill and triage tests.
+RICE_ITEM = ProviderItem(name="ご飯", food_id="rice_cooked", quantity=1, unit="杯", grams=150, kcal=234,
+                         protein_g=3.8, fat_g=0.5, carbs_g=55.7)
+
 
 def seed_legacy_log(s: Session, *, clock: FrozenClock, items: tuple[ProviderItem, ...], text: str) -> int:
     """A P0-era legacy log (no v2 record) written straight to the tables, with real legacy totals."""

@@ -17,24 +17,14 @@ from meallog.nutrition.normalize_v2 import V2Options
 from meallog.nutrition.types import ProviderItem
 from meallog.store.db import make_sessionmaker, session_scope
 from meallog.store.models import BackfillCursor, MealLog, MealLogV2
-from tests.migration.helpers import seed_legacy_log
+from tests.migration.helpers import RICE_ITEM, seed_legacy_log
 
 PV = "v2.0.0"
 OPTIONS = V2Options(never_zero_mode="safe", atwater_simple_scale=False, set_proposal_ui=True)
 MEALS = [
     (
         "ご飯 1杯",
-        ProviderItem(
-            name="ご飯",
-            food_id="rice_cooked",
-            quantity=1,
-            unit="杯",
-            grams=150,
-            kcal=234,
-            protein_g=3.8,
-            fat_g=0.5,
-            carbs_g=55.7,
-        ),
+        RICE_ITEM,
     ),
     (
         "卵 2個",
