@@ -65,6 +65,11 @@ PANELS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
         (f"sum by (env, cause) (increase(meal_log_phase_changes_total{{{E}}}[1h]))", "{{cause}}")]),
     ("Migration", "Dual read mismatches", "short", [
         (f"sum by (env, outcome) (increase(meal_log_dual_read_total{{{E}}}[15m]))", "{{outcome}}")]),
+    ("Migration", "v2 failures kept off the user's path, by operation", "ops", [
+        (f"sum by (env, operation) (rate(meal_log_v2_raised_total{{{E}}}[5m]))", "{{operation}}")]),
+    ("Migration", "Flag-store errors and reads with no current version (both should be 0)", "short", [
+        (f"sum by (env) (increase(meal_log_flag_errors_total{{{E}}}[15m]))", "flag store errors"),
+        (f"sum by (env) (increase(meal_log_read_version_miss_total{{{E}}}[15m]))", "version misses")]),
     ("Worker", "Outbox depth by state", "short", [
         (f"max by (env, state) (meal_log_outbox_depth{{{E}}})", "{{state}}")]),
     ("Worker", "Shadow lag", "s", [

@@ -26,7 +26,7 @@ from meallog.migration.worker import OutboxWorker
 from meallog.nutrition.types import Provider
 from meallog.observability.metrics import CommonLabels, Metrics
 from meallog.settings import Settings
-from meallog.store.db import make_engine, make_sessionmaker
+from meallog.store.db import make_engine, make_sessionmaker, session_scope
 
 
 @dataclass
@@ -77,10 +77,9 @@ def build_services(
                           pipeline_version=settings.shadow_pipeline_version, thresholds=migration.thresholds,
                           compute=compute)
     service = LogService(provider=provider)
-    paths = PhasePaths(service=service, features=migration.features, metrics=metrics,
-                       pipeline_version=settings.shadow_pipeline_version, adapter_cache=migration.adapter_cache,
-                       guard=guard, thresholds=migration.thresholds, depth=lambda: worker.last_depth,
-                       compute=compute)
+    paths = PhasePaths(fence=migration.fence, metrics=metrics, pipeline_version=settings.shadow_pipeline_version,
+                       adapter_cache=migration.adapter_cache, now=clock.now, guard=guard,
+                       thresholds=migration.thresholds, depth=lambda: worker.last_depth, compute=compute)
     logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=paths)
     services = Services(settings=settings, engine=engine, sessions=sessions, clock=clock, provider=provider,
                         logs=logs, metrics=metrics, migration=migration, worker=worker)
@@ -100,6 +99,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        with session_scope(services.sessions) as s:  # env defaults that moved the phase: a fenced transition
+            services.migration.control.sync(s, actor="startup", now=services.clock.now())
         started = []
         if start_background:
             for svc in services.background:

@@ -38,6 +38,12 @@ class NotDeleted(Conflict):
     title = "Log is not deleted"
 
 
+class LogDeleted(Conflict):
+    """An edit of a soft-deleted log: restore it first (`POST /logs/{id}/restore`)."""
+
+    title = "Log is deleted"
+
+
 class InvalidInput(MeallogError):
     status = 422
     title = "Invalid input"
@@ -64,6 +70,13 @@ class InvalidTransition(Conflict):
 class GateRed(Conflict):
     title = "Diff-Gate is not green"
     exit_code = 4
+
+
+class ChecksFailed(MeallogError):
+    """A step back happened, but a runbook §8 check after it failed: the on-call has work to do."""
+
+    title = "Rollback checks failed"
+    exit_code = 5
 
 
 class Unavailable(MeallogError):

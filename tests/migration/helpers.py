@@ -128,7 +128,8 @@ def seed_legacy_log(s: Session, *, clock: FrozenClock, items: tuple[ProviderItem
         user = add_user(s, name="alice", now=clock.now())[0].id
     parsed = ProviderResult(items=items, provider="offline", model="offline-test")
     legacy = compute_legacy(parsed)
-    key = LogKey(user_id=user, created_at=clock.now(), created_phase="P0")
+    key = LogKey(user_id=user, created_at=clock.now(), created_phase="P0", version=1, local_date=clock.now().date(),
+                 updated_at=clock.now())
     s.add(key)
     s.flush()
     s.add(MealLog(id=key.id, user_id=user, text=text, eaten_at=clock.now(), local_date=clock.now().date(),
@@ -136,3 +137,14 @@ def seed_legacy_log(s: Session, *, clock: FrozenClock, items: tuple[ProviderItem
                   provider_result=parsed.to_dict(), version=1, created_at=clock.now(), updated_at=clock.now()))
     s.flush()
     return key.id
+
+
+def edit_legacy_behind_v2(s: Session, log_id: int, **changes: Any) -> MealLog:
+    """An OFF/P0-era edit made straight in the tables: the legacy row and the log move on, v2 stays behind."""
+    log = s.get_one(MealLog, log_id)
+    for name, value in changes.items():
+        setattr(log, name, value)
+    log.version += 1
+    key = s.get_one(LogKey, log_id)
+    key.version, key.deleted_at, key.local_date = log.version, log.deleted_at, log.local_date
+    return log

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from meallog.clock import FrozenClock
 from meallog.migration.backfill import CURSOR, BackfillProgress, backfill, read_cursor, reconcile
+from meallog.migration.phases import Phase
 from meallog.nutrition.normalize_v2 import V2Options
 from meallog.nutrition.types import ProviderItem
 from meallog.store.db import make_sessionmaker, session_scope
-from meallog.store.models import BackfillCursor, MealLog, MealLogV2
-from tests.migration.helpers import RICE_ITEM, seed_legacy_log
+from meallog.store.models import BackfillCursor, LogKey, MealLog, MealLogV2
+from tests.migration.helpers import RICE_ITEM, edit_legacy_behind_v2, seed_legacy_log
 
 PV = "v2.0.0"
 OPTIONS = V2Options(never_zero_mode="safe", atwater_simple_scale=False, set_proposal_ui=True)
@@ -106,8 +107,7 @@ def test_backfill_refreshes_stale_records_and_copies_deletion(engine: Engine, cl
     run(engine, clock, batch=10)
     clock.advance(timedelta(minutes=5))
     with session_scope(make_sessionmaker(engine)) as s:
-        log = s.get_one(MealLog, ids[1])
-        log.deleted_at, log.version, log.updated_at = clock.now(), 2, clock.now()
+        edit_legacy_behind_v2(s, ids[1], deleted_at=clock.now(), updated_at=clock.now())
     new = seed_logs(engine, clock, 1)
     report = run(engine, clock, batch=10)
     assert (report.scanned, report.created) == (1, 1)  # only past the cursor
@@ -120,37 +120,44 @@ def test_backfill_refreshes_stale_records_and_copies_deletion(engine: Engine, cl
 
 
 def test_reconcile_finds_and_fixes(engine: Engine, clock: FrozenClock) -> None:
-    ids = seed_logs(engine, clock, 6)
+    ids = seed_logs(engine, clock, 7)
     run(engine, clock, batch=10)
     with session_scope(make_sessionmaker(engine)) as s:
         s.delete(s.get_one(MealLogV2, (ids[0], PV)))  # missing
-        s.get_one(MealLog, ids[1]).version = 2  # stale version
+        edit_legacy_behind_v2(s, ids[1], text="ご飯 2杯")  # v2 stale: an edit made in P0
         s.get_one(MealLog, ids[2]).deleted_at = clock.now()  # deletion disagrees at the same version
         row = s.get_one(MealLogV2, (ids[3], PV))
         row.record = {**row.record, "stale_field": "from an older pipeline"}  # stale pipeline
-        ahead = s.get_one(MealLogV2, (ids[4], PV))
-        ahead.log_version = 3  # written in P3 after legacy: not a problem to repair
+        ahead = s.get_one(MealLogV2, (ids[4], PV))  # a P3 edit: the v2 record holds the current version
+        ahead.log_version = s.get_one(LogKey, ids[4]).version = 2
+        s.get_one(MealLogV2, (ids[5], PV)).log_version = 5  # newer than the log itself: escaped the fence
 
     with session_scope(make_sessionmaker(engine)) as s:
-        report = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=False, now=clock.now())
-    assert report.checked == 6 and report.v2_ahead == 1
-    assert {(i.log_id, i.kind) for i in report.issues} == {
-        (ids[0], "missing"),
-        (ids[1], "stale_version"),
-        (ids[2], "deleted_mismatch"),
-        (ids[3], "stale_pipeline"),
+        in_p3 = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=False, now=clock.now(), phase=Phase.P3)
+        report = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=False, now=clock.now(), phase=Phase.P1)
+    assert in_p3.pending_back_write == 1 and (ids[4], "stale") not in {(i.log_id, i.kind) for i in in_p3.issues}
+    assert report.checked == 7 and report.pending_back_write == 0
+    assert {(i.log_id, i.store, i.kind) for i in report.issues} == {
+        (ids[0], "v2", "missing"),
+        (ids[1], "v2", "stale"),
+        (ids[2], "v2", "deleted_mismatch"),
+        (ids[3], "v2", "stale_pipeline"),
+        (ids[4], "legacy", "stale"),
+        (ids[5], "v2", "ahead"),
     }
     assert report.fixed == 0
-    assert count_v2(engine) == 5  # nothing written without fix
+    assert count_v2(engine) == 6  # nothing written without fix
 
     with session_scope(make_sessionmaker(engine)) as s:
         fixed = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=True, now=clock.now(), chunk=2)
-    assert fixed.fixed == 4 and fixed.to_json()["counts"]["missing"] == 1
+    assert fixed.fixed == 5 and fixed.unfixed == 1 and fixed.to_json()["counts"]["missing"] == 1
     with session_scope(make_sessionmaker(engine)) as s:
         after = reconcile(s, pipeline_version=PV, options=OPTIONS, fix=False, now=clock.now())
-        assert after.issues == [] and after.v2_ahead == 1
+        assert [(i.log_id, i.kind) for i in after.issues] == [(ids[5], "ahead")]  # reported, never "repaired"
         assert s.get_one(MealLogV2, (ids[2], PV)).deleted_at == clock.now()
         assert "stale_field" not in s.get_one(MealLogV2, (ids[3], PV)).record
+        assert s.get_one(MealLogV2, (ids[1], PV)).text == "ご飯 2杯"
+        assert s.get_one(MealLog, ids[4]).version == 2 and s.get_one(MealLog, ids[4]).origin == "v2_backwrite"
 
 
 # ---- CLI -----------------------------------------------------------------------------------------
@@ -180,7 +187,7 @@ def test_cli_backfill_and_reconcile(cli: Callable[..., Any], engine: Engine, clo
     r = cli("backfill")
     assert "scanned 0" in r.output
     with session_scope(make_sessionmaker(engine)) as s:
-        s.get_one(MealLog, ids[0]).deleted_at = clock.now()
+        s.get_one(MealLog, ids[0]).deleted_at = clock.now()  # disagrees with v2 at the same version
     r = cli("reconcile")
     assert r.exit_code == 1 and "deleted_mismatch 1" in r.output
     r = cli("reconcile", "--fix")

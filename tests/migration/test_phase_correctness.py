@@ -9,9 +9,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
 import structlog
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from typer.testing import CliRunner
 
 from meallog.cli.main import app as cli
@@ -22,9 +21,6 @@ from meallog.settings import Settings
 from meallog.store.db import session_scope
 from meallog.store.models import Diff, MealLog
 from tests.migration.helpers import ADMIN, client_for, make_services
-
-# Seen before the fix; each fails on the code of that time (strict: an unexpected pass is an error).
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 8, fixed by the phase-correctness rewrite")
 
 P3_FLAGS = (("NORMALIZE_V2_SHADOW", "on"), ("DUAL_WRITE_V2", "on"), ("DUAL_READ_V2", "10"),
             ("DUAL_READ_V2", "50"), ("DUAL_READ_V2", "100"), ("SWITCH_V2", "on"))
@@ -107,10 +103,12 @@ def test_a_flag_store_error_keeps_the_last_good_phase(make_settings: Callable[..
         walk(client, P3_FLAGS)
         log = client.post("/logs", json={"text": "納豆 1パック"}, headers=h).json()
         flaky = FlakyFlagStore(services.migration.flags)
-        services.migration.flags = flaky  # type: ignore[assignment]
+        services.migration.fence.flags = flaky  # type: ignore[assignment]
         services.migration.features.store = flaky  # type: ignore[assignment]
         services.migration.snapshots.invalidate()
         flaky.failing = True
+        with engine.begin() as conn:  # another process changed a flag: this one must reload, and cannot
+            conn.execute(text("UPDATE migration_state SET epoch = epoch + 1"))
         r = client.patch(f"/logs/{log['id']}", json={"text": "カレーライス 1皿"}, headers=h)
         assert r.status_code == 200, r.text
         body = client.get(f"/logs/{log['id']}", headers=h).json()
@@ -231,7 +229,7 @@ def test_switch_needs_the_full_ramp(make_settings: Callable[..., Settings], engi
                             headers=ADMIN)
     assert early.status_code == 409 and "100" in early.json()["detail"]
     assert jump.status_code == 409 and "50" in jump.json()["detail"]
-    assert unforced.status_code == 422 and unforced.json()["field"] == "why"
+    assert unforced.status_code == 422 and unforced.json()["errors"][0]["field"] == "why"
     assert forced.status_code == 200
 
 

@@ -62,7 +62,8 @@ def receiver() -> Iterator[Receiver]:
 
 def services_with_pager(make_settings: Callable[..., Settings], engine: Engine, clock: FrozenClock,
                         receiver: Receiver) -> Any:
-    services = make_services(make_settings(), engine, clock)
+    # the fixture's alerts carry env="prod": this deployment is prod
+    services = make_services(make_settings(metric_env="prod"), engine, clock)
     services.migration.procedure.pager = Pager(pagerduty_url=receiver.url + "/v2/enqueue", routing_key="rk-1",
                                                slack_url=receiver.url + "/slack", background=False)
     return services

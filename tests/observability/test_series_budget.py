@@ -29,6 +29,10 @@ def _flood(m: Metrics) -> None:
         m.shadow_shed(f"reason{i}")
         m.shadow_job(f"outcome{i}", 0.1)
         m.phase_change(f"cause{i}")
+        m.flag_error("store")
+        m.read_version_miss()
+        for op in ("compute", "write_v2", "read_v2", "compare", "enqueue"):
+            m.v2_raised(op, f"Error{i}")
         for j in range(8):
             m.ops_job(f"job{i}", f"outcome{j}", 1.0)
         for method in (*HTTP_METHODS, "BREW"):

@@ -24,6 +24,7 @@ class FlagChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: str | int | bool
     why: str | None = Field(default=None, max_length=2000)
+    force: bool = Field(default=False, description="allow a jump in the 10 -> 50 -> 100 ramp; needs `why`")
     actor: str = Field(default="admin-api", max_length=100)
 
 
@@ -59,7 +60,7 @@ def put_flag(request: Request, name: str, body: FlagChange) -> dict[str, Any]:
     svc = request.app.state.services
     with session_scope(svc.sessions) as s:
         change = _mig(request).control.set_flag(s, name, body.value, actor=body.actor, why=body.why,
-                                                now=svc.clock.now())
+                                                now=svc.clock.now(), forced=body.force)
     _mig(request).snapshots.invalidate()
     return {"phase_before": change.before.value, **phase_status(request), "back_written": change.back_written}
 
@@ -86,7 +87,7 @@ def post_rollback(request: Request, body: PhaseRequest) -> dict[str, Any]:
                                                    why=body.why or "manual rollback", now=svc.clock.now())
     _mig(request).snapshots.invalidate()
     return {"from": change.before.value, "to": change.after.value, "report": change.report,
-            "back_written": change.back_written}
+            "back_written": change.back_written, "paged": change.report.get("paged")}
 
 
 @router.post("/alerts")

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from meallog.errors import MeallogError
+from meallog.errors import ChecksFailed, MeallogError
 
 out = Console()
 err = Console(stderr=True)
@@ -80,6 +80,8 @@ def flags_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
 @flags_app.command("set")
 def flags_set(name: str, value: str, why: str = typer.Option(None, "--why", help="reason, kept in the audit"),
+              force: bool = typer.Option(False, "--force/--no-force",
+                                         help="allow a jump in the 10 -> 50 -> 100 ramp (needs --why; audited)"),
               actor: str = typer.Option(None, help="who (default cli:$USER)")) -> None:
     """Set NAME to VALUE (on/off, a percentage for DUAL_READ_V2, a mode for NEVER_ZERO_MODE)."""
     from meallog.store.db import session_scope
@@ -88,7 +90,7 @@ def flags_set(name: str, value: str, why: str = typer.Option(None, "--why", help
     try:
         with session_scope(services.sessions) as s:
             change = services.migration.control.set_flag(s, name, value, actor=_actor(actor), why=why,
-                                                         now=services.clock.now())
+                                                         now=services.clock.now(), forced=force)
     except MeallogError as exc:
         raise _fail(exc) from exc
     msg = f"{name} = {value}; phase {change.before.value} -> {change.after.value}"
@@ -185,8 +187,16 @@ def phase_rollback(why: str = typer.Option("manual rollback", "--why"), actor: s
     typer.echo(f"phase {change.before.value} -> {change.after.value}")
     if change.back_written:
         typer.echo(f"{change.back_written} logs written in P3 were written back to legacy")
-    for name, res in change.report.get("checks", {}).items():
+    checks = change.report.get("checks", {})
+    for name, res in checks.items():
         typer.echo(f"  {name}: {'ok' if res['ok'] else 'FAILED'} - {res['detail']}")
+    typer.echo(f"  pager: {change.report.get('pager', '')}")
+    failed = [name for name, res in checks.items() if not res["ok"]]
+    if failed:
+        typer.echo(f"next: the step back is done, but {', '.join(failed)} failed: fix it and re-run the check "
+                   "(`meallog verify-deploy` for /metrics, `meallog diffs --since 15m` for the shadow diffs); "
+                   "page SRE by hand if no pager is configured")
+        raise typer.Exit(ChecksFailed.exit_code)
 
 
 @adapter_app.command("invalidate")

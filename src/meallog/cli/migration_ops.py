@@ -206,6 +206,8 @@ def reconcile_cmd(
 
     Exits 1 when problems are found and left unfixed."""
     from meallog.migration.backfill import reconcile
+    from meallog.migration.fence import stored_phase
+    from meallog.migration.flags import FlagStore
     from meallog.store.db import session_scope
 
     with _db() as ctx, session_scope(ctx.sessions) as s:
@@ -215,22 +217,24 @@ def reconcile_cmd(
             options=ctx.options(s),
             fix=fix,
             now=ctx.now(),
+            phase=stored_phase(s) or FlagStore(ctx.settings).snapshot(s).phase,
         )
     if as_json:
         _echo_json(report.to_json())
     else:
         counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
         typer.echo(
-            f"reconcile: checked {report.checked}; {counts}; v2 ahead (P3) {report.v2_ahead}; "
-            f"fixed {report.fixed}"
+            f"reconcile: checked {report.checked}; {counts}; pending back-write (P3) "
+            f"{report.pending_back_write}; fixed {report.fixed}"
         )
         for issue in report.issues[:50]:
             typer.echo(
-                f"  log {issue.log_id}: {issue.kind}: {issue.detail}{' [fixed]' if issue.fixed else ''}"
+                f"  log {issue.log_id}: {issue.store} {issue.kind}: {issue.detail}"
+                f"{' [fixed]' if issue.fixed else ''}"
             )
         if len(report.issues) > 50:
             typer.echo(f"  ... {len(report.issues) - 50} more (use --json)")
-    if report.issues and not fix:
+    if report.unfixed:
         raise typer.Exit(1)
 
 

@@ -3,6 +3,8 @@ which store is written and read; this module owns transactions and idempotency."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -19,6 +21,7 @@ from meallog.logs.service import (
     sum_totals,
     zone_of,
 )
+from meallog.nutrition.types import ProviderResult
 from meallog.store.db import session_scope
 from meallog.store.models import IngestRequest, User
 
@@ -31,12 +34,21 @@ class MealLogs:
         # `paths` is the phase-aware write/read path (meallog.migration.paths.PhasePaths).
         self.paths = paths
 
+    @contextmanager
+    def _unit(self, *, write: bool) -> Iterator[tuple[Session, Any]]:
+        """One transaction whose first statement takes the phase fence (shared, for writes)."""
+        with session_scope(self.sessions) as s:
+            yield s, self.paths.begin(s, write=write)
+
+    def _parse(self, user_id: int, text: str) -> ProviderResult:
+        # The provider is slow and remote: parse before the write transaction, holding no lock.
+        with session_scope(self.sessions) as s:
+            return self.service.parse(text, user=_user(s, user_id))
+
     def create(self, *, user_id: int, payload: LogCreate, idempotency_key: str | None) -> tuple[int, dict[str, Any]]:
         body_hash = request_hash(payload.model_dump(mode="json"))
-        with session_scope(self.sessions) as s:
-            user = _user(s, user_id)
-            parsed = self.service.parse(payload.text, user=user)
-        with session_scope(self.sessions) as s:
+        parsed = self._parse(user_id, payload.text)
+        with self._unit(write=True) as (s, fenced):
             user = _user(s, user_id)
             now = self.clock.now()
             ingest: IngestRequest | None = None
@@ -45,27 +57,27 @@ class MealLogs:
                 if isinstance(claim, Replay):
                     return claim.status_code, claim.body
                 ingest = claim
-            with self.paths.unit_of_work(s):
-                view = self.paths.create(s, user=user, payload=payload, parsed=parsed, now=now)
+            view = self.paths.create(s, fenced, user=user, payload=payload, parsed=parsed, now=now)
             body = view.to_json()
             if ingest is not None:
                 ingest.status_code, ingest.response, ingest.log_id = 201, body, view.id
             return 201, body
 
     def get(self, *, user_id: int, log_id: int) -> LogView:
-        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
-            return self.paths.read(s, user=_user(s, user_id), log_id=log_id)
+        with self._unit(write=False) as (s, fenced):
+            return self.paths.read(s, fenced, user=_user(s, user_id), log_id=log_id)  # type: ignore[no-any-return]
 
     def list_day(self, *, user_id: int, day: date | None, include_deleted: bool = False) -> list[LogView]:
-        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
+        with self._unit(write=False) as (s, fenced):
             user = _user(s, user_id)
             day = day or self.clock.now().astimezone(zone_of(user)).date()
-            return self.paths.list_day(s, user=user, day=day, include_deleted=include_deleted)
+            return self.paths.list_day(s, fenced, user=user, day=day,  # type: ignore[no-any-return]
+                                       include_deleted=include_deleted)
 
     def day(self, *, user_id: int, day: date) -> dict[str, Any]:
-        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
+        with self._unit(write=False) as (s, fenced):
             user = _user(s, user_id)
-            views = self.paths.list_day(s, user=user, day=day, include_deleted=False)
+            views = self.paths.list_day(s, fenced, user=user, day=day, include_deleted=False)
             return {
                 "date": day.isoformat(),
                 "time_zone": user.time_zone,
@@ -75,21 +87,21 @@ class MealLogs:
             }
 
     def update(self, *, user_id: int, log_id: int, payload: LogUpdate) -> LogView:
-        parsed = None
-        if payload.text is not None:
-            with session_scope(self.sessions) as s:
-                parsed = self.service.parse(payload.text, user=_user(s, user_id))
-        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
+        parsed = self._parse(user_id, payload.text) if payload.text is not None else None
+        with self._unit(write=True) as (s, fenced):
             user = _user(s, user_id)
-            return self.paths.update(s, user=user, log_id=log_id, payload=payload, parsed=parsed, now=self.clock.now())
+            return self.paths.update(s, fenced, user=user, log_id=log_id,  # type: ignore[no-any-return]
+                                     payload=payload, parsed=parsed, now=self.clock.now())
 
     def delete(self, *, user_id: int, log_id: int) -> LogView:
-        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
-            return self.paths.delete(s, user=_user(s, user_id), log_id=log_id, now=self.clock.now())
+        with self._unit(write=True) as (s, fenced):
+            return self.paths.delete(s, fenced, user=_user(s, user_id),  # type: ignore[no-any-return]
+                                     log_id=log_id, now=self.clock.now())
 
     def restore(self, *, user_id: int, log_id: int) -> LogView:
-        with session_scope(self.sessions) as s, self.paths.unit_of_work(s):
-            return self.paths.restore(s, user=_user(s, user_id), log_id=log_id, now=self.clock.now())
+        with self._unit(write=True) as (s, fenced):
+            return self.paths.restore(s, fenced, user=_user(s, user_id),  # type: ignore[no-any-return]
+                                      log_id=log_id, now=self.clock.now())
 
 
 def _user(s: Session, user_id: int) -> User:

@@ -1,10 +1,9 @@
-"""Meal log domain: create, read, edit, delete, restore, day totals. Takes a Session; never commits."""
+"""Meal log domain: the view clients see, time and day rules, idempotency. Takes a Session; never commits."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,11 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from meallog.errors import IdempotencyConflict, LogNotFound, NotDeleted
-from meallog.logs.schemas import LogCreate, LogUpdate
-from meallog.nutrition.legacy import compute_legacy
+from meallog.errors import IdempotencyConflict
 from meallog.nutrition.types import Provider, ProviderResult
-from meallog.store.models import IngestRequest, LogKey, MealLog, User
+from meallog.store.models import IngestRequest, MealLog, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,86 +111,18 @@ def sum_totals(views: list[LogView]) -> dict[str, float]:
     return {"kcal": round(out["kcal"]), **{k: round(out[k], 1) for k in ("protein_g", "fat_g", "carbs_g")}}
 
 
-# Called in the user's transaction after each legacy write; the migration harness plugs in here.
-WriteHook = Callable[[Session, MealLog, ProviderResult | None, str], None]
-
-
 class LogService:
-    """The legacy write and read path. The migration harness wraps it by phase."""
+    """The provider side of the meal log: parse text; list a day's legacy rows (the legacy view).
+
+    Writes and version-checked reads of every phase live in `meallog.migration` (write_path,
+    read_path), which owns what each phase stores.
+    """
 
     def __init__(self, *, provider: Provider) -> None:
         self.provider = provider
 
-    # ---- writes -------------------------------------------------------------------------
     def parse(self, text: str, *, user: User) -> ProviderResult:
         return self.provider.parse(text, locale=None)
-
-    def create_legacy(
-        self,
-        s: Session,
-        *,
-        user: User,
-        payload: LogCreate,
-        now: datetime,
-        log_id: int,
-        parsed: ProviderResult,
-    ) -> MealLog:
-        eaten_at = resolve_eaten_at(payload.eaten_at, user=user, now=now)
-        local = eaten_at.astimezone(zone_of(user))
-        nutrition = compute_legacy(parsed)
-        log = MealLog(
-            id=log_id,
-            user_id=user.id,
-            text=payload.text,
-            eaten_at=eaten_at,
-            local_date=local.date(),
-            meal_type=payload.meal_type or infer_meal_type(local),
-            items=[i.model_dump() for i in nutrition.items],
-            totals=nutrition.totals.model_dump(),
-            provider_result=parsed.to_dict(),
-            version=1,
-            deleted_at=None,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(log)
-        s.flush()
-        return log
-
-    def new_key(self, s: Session, *, user: User, now: datetime, phase: str) -> LogKey:
-        key = LogKey(user_id=user.id, created_at=now, created_phase=phase)
-        s.add(key)
-        s.flush()
-        return key
-
-    def update_legacy(
-        self, log: MealLog, *, user: User, payload: LogUpdate, now: datetime, parsed: ProviderResult | None
-    ) -> MealLog:
-        if payload.text is not None and parsed is not None:
-            nutrition = compute_legacy(parsed)
-            log.text = payload.text
-            log.items = [i.model_dump() for i in nutrition.items]
-            log.totals = nutrition.totals.model_dump()
-            log.provider_result = parsed.to_dict()
-        if payload.eaten_at is not None:
-            log.eaten_at = resolve_eaten_at(payload.eaten_at, user=user, now=now)
-            log.local_date = log.eaten_at.astimezone(zone_of(user)).date()
-        if payload.meal_type is not None:
-            log.meal_type = payload.meal_type
-        log.version += 1
-        log.updated_at = now
-        return log
-
-    # ---- reads --------------------------------------------------------------------------
-    @staticmethod
-    def get_legacy(s: Session, *, user: User, log_id: int, for_update: bool = False) -> MealLog:
-        stmt = select(MealLog).where(MealLog.id == log_id, MealLog.user_id == user.id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        log = s.scalars(stmt).one_or_none()
-        if log is None:
-            raise LogNotFound(f"log {log_id} not found")
-        return log
 
     @staticmethod
     def list_legacy(s: Session, *, user: User, day: date, include_deleted: bool = False) -> list[MealLog]:
@@ -201,28 +130,6 @@ class LogService:
         if not include_deleted:
             stmt = stmt.where(MealLog.deleted_at.is_(None))
         return list(s.scalars(stmt.order_by(MealLog.eaten_at, MealLog.id)))
-
-
-def soft_delete(log: MealLog | Any, *, now: datetime) -> None:
-    if log.deleted_at is None:
-        log.deleted_at = now
-        _bump(log, now)
-
-
-def restore(log: MealLog | Any, *, now: datetime) -> None:
-    """Runbook §7: `POST /logs/{id}/restore`. 409 when the log is not deleted."""
-    if log.deleted_at is None:
-        raise NotDeleted(f"log {getattr(log, 'id', getattr(log, 'log_id', '?'))} is not deleted")
-    log.deleted_at = None
-    _bump(log, now)
-
-
-def _bump(log: Any, now: datetime) -> None:
-    if hasattr(log, "version"):
-        log.version += 1
-    else:
-        log.log_version += 1
-    log.updated_at = now
 
 
 # ---- idempotency (Idempotency-Key, stored in ingest_requests) -------------------------------

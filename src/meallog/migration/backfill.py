@@ -1,11 +1,11 @@
 """Backfill and reconcile of v2 records (`meal_logs_v2`) from the legacy logs (SPEC §4, entering P1).
 
-`backfill` walks `meal_logs` by id in batches from the cursor row `v2_backfill`; each batch writes
+`backfill` walks the logs (`log_keys`) by id in batches from the cursor row `v2_backfill`; each batch writes
 its v2 records and moves the cursor in one transaction, so a crash or a Ctrl-C loses at most the
 batch in flight and a rerun carries on where the last commit stopped (and does nothing once done).
 
-`reconcile` is the full check: every log whose v2 record is missing, behind the legacy version,
-disagrees on deletion, or differs from a fresh recompute (stale pipeline); `fix` repairs them.
+`reconcile` is the full check of both stores against each log's current version: missing, stale,
+ahead, deletion disagreeing, or a record that differs from a fresh recompute; `fix` repairs them.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from meallog.migration.shadow import compute_v2, insert_ignore, upsert_v2_from_legacy
+from meallog.migration.control import write_back
+from meallog.migration.phases import Phase
+from meallog.migration.shadow import compute_v2, sync_v2
 from meallog.nutrition.normalize_v2 import V2Options
 from meallog.nutrition.types import ProviderResult
-from meallog.store.db import is_postgres, session_scope
-from meallog.store.models import BackfillCursor, MealLog, MealLogV2
+from meallog.store.db import insert_ignore, is_postgres, session_scope
+from meallog.store.models import BackfillCursor, LogKey, MealLog, MealLogV2
 
 CURSOR = "v2_backfill"
 BACKFILL_PHASE = "P1"  # v2 records are backfilled on entering Dual Write
@@ -74,7 +76,7 @@ def _move_cursor(s: Session, last_id: int, now: datetime, name: str = CURSOR) ->
 
 
 def remaining(s: Session, *, cursor: int) -> int:
-    return int(s.scalar(select(func.count()).select_from(MealLog).where(MealLog.id > cursor)) or 0)
+    return int(s.scalar(select(func.count()).select_from(LogKey).where(LogKey.id > cursor)) or 0)
 
 
 def backfill(
@@ -88,7 +90,12 @@ def backfill(
     restart: bool = False,
     phase: str = BACKFILL_PHASE,
 ) -> BackfillReport:
-    """Create or refresh the v2 record of every legacy log past the cursor; one transaction per batch."""
+    """Create or refresh the v2 record of every log past the cursor; one transaction per batch.
+
+    A v2 record behind its log's current version is refreshed, not only a missing one created; the
+    cursor starts again at 0 each time the migration enters P1, so edits made in OFF or P0 after an
+    earlier backfill are carried too.
+    """
     if batch < 1:
         raise ValueError("batch must be at least 1")
     if restart:
@@ -102,58 +109,33 @@ def backfill(
     while True:
         with session_scope(s_factory) as s:
             cursor = read_cursor(s, lock=True)
-            logs = list(
-                s.scalars(select(MealLog).where(MealLog.id > cursor).order_by(MealLog.id).limit(batch))
-            )
-            if not logs:
+            keys = list(s.scalars(select(LogKey).where(LogKey.id > cursor).order_by(LogKey.id).limit(batch)))
+            if not keys:
                 break
             at = _now(now)
             options = options_from_flags(s)
-            for log in logs:
-                before = s.get(MealLogV2, (log.id, pipeline_version))
-                old_version = before.log_version if before is not None else None
-                if old_version is not None and old_version >= log.version:
-                    skipped += 1
-                    continue
-                upsert_v2_from_legacy(
-                    s, log, options=options, pipeline_version=pipeline_version, phase=phase, now=at
-                )
-                if old_version is None:
-                    created += 1
-                else:
-                    refreshed += 1
-            cursor = logs[-1].id
+            for key in keys:
+                outcome = sync_v2(s, key, options=options, pipeline_version=pipeline_version, phase=phase)
+                created += outcome == "created"
+                refreshed += outcome == "refreshed"
+                skipped += outcome in ("current", "not_legacy")
+            cursor = keys[-1].id
             _move_cursor(s, cursor, at)
             left = remaining(s, cursor=cursor) if progress is not None else 0
         batches += 1
-        scanned += len(logs)
+        scanned += len(keys)
         if progress is not None:
             # after the commit: a callback that raises (Ctrl-C, a test) keeps this batch
-            progress(
-                BackfillProgress(
-                    batch=batches,
-                    cursor=cursor,
-                    scanned=scanned,
-                    created=created,
-                    refreshed=refreshed,
-                    remaining=left,
-                )
-            )
-        if len(logs) < batch:
+            progress(BackfillProgress(batch=batches, cursor=cursor, scanned=scanned, created=created,
+                                      refreshed=refreshed, remaining=left))
+        if len(keys) < batch:
             break
-    return BackfillReport(
-        batches=batches,
-        scanned=scanned,
-        created=created,
-        refreshed=refreshed,
-        skipped=skipped,
-        start_cursor=start,
-        cursor=cursor,
-    )
+    return BackfillReport(batches=batches, scanned=scanned, created=created, refreshed=refreshed, skipped=skipped,
+                          start_cursor=start, cursor=cursor)
 
 
 # ---- reconcile ------------------------------------------------------------------------------------
-ISSUE_KINDS = ("missing", "stale_version", "deleted_mismatch", "stale_pipeline")
+ISSUE_KINDS = ("missing", "stale", "ahead", "deleted_mismatch", "stale_pipeline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,56 +144,75 @@ class ReconcileIssue:
     kind: str
     detail: str
     fixed: bool = False
+    store: str = "v2"  # "legacy" or "v2": which store disagrees with the log's current version
 
     def to_json(self) -> dict[str, Any]:
-        return {"log_id": self.log_id, "kind": self.kind, "detail": self.detail, "fixed": self.fixed}
+        return {"log_id": self.log_id, "store": self.store, "kind": self.kind, "detail": self.detail,
+                "fixed": self.fixed}
 
 
 @dataclass(frozen=True, slots=True)
 class ReconcileReport:
     checked: int
     issues: list[ReconcileIssue] = field(default_factory=list)
-    v2_ahead: int = 0  # written in P3 after the legacy row: v2 is the truth there, nothing to repair
+    # P3: logs whose current version only the v2 record holds; written back to legacy on leaving P3
+    pending_back_write: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
         return {k: sum(1 for i in self.issues if i.kind == k) for k in ISSUE_KINDS}
 
     @property
+    def by_store(self) -> dict[str, dict[str, int]]:
+        return {store: {k: sum(1 for i in self.issues if i.kind == k and i.store == store) for k in ISSUE_KINDS}
+                for store in ("legacy", "v2")}
+
+    @property
     def fixed(self) -> int:
         return sum(1 for i in self.issues if i.fixed)
+
+    @property
+    def unfixed(self) -> int:
+        return sum(1 for i in self.issues if not i.fixed)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "checked": self.checked,
             "counts": self.counts,
+            "by_store": self.by_store,
             "fixed": self.fixed,
-            "v2_ahead": self.v2_ahead,
+            "pending_back_write": self.pending_back_write,
             "issues": [i.to_json() for i in self.issues],
         }
 
 
-def _pairs(s: Session, pipeline_version: str, chunk: int) -> Iterator[tuple[MealLog, MealLogV2 | None]]:
+def _rows(s: Session, pipeline_version: str, chunk: int
+          ) -> Iterator[tuple[LogKey, MealLog | None, MealLogV2 | None]]:
     last = 0
     while True:
-        logs = list(s.scalars(select(MealLog).where(MealLog.id > last).order_by(MealLog.id).limit(chunk)))
-        if not logs:
+        keys = list(s.scalars(select(LogKey).where(LogKey.id > last).order_by(LogKey.id).limit(chunk)))
+        if not keys:
             return
-        ids = [log.id for log in logs]
-        v2 = {
-            r.log_id: r
-            for r in s.scalars(
-                select(MealLogV2).where(
-                    MealLogV2.log_id.in_(ids), MealLogV2.pipeline_version == pipeline_version
-                )
-            )
-        }
-        for log in logs:
-            yield log, v2.get(log.id)
+        ids = [k.id for k in keys]
+        legacy = {r.id: r for r in s.scalars(select(MealLog).where(MealLog.id.in_(ids)))}
+        v2 = {r.log_id: r for r in s.scalars(select(MealLogV2).where(
+            MealLogV2.log_id.in_(ids), MealLogV2.pipeline_version == pipeline_version))}
+        for key in keys:
+            yield key, legacy.get(key.id), v2.get(key.id)
         last = ids[-1]
         # repairs of this chunk are written to the transaction; drop the objects so memory stays flat
         s.flush()
         s.expunge_all()
+
+
+def _version_issue(store: str, row_version: int | None, key: LogKey) -> tuple[str, str] | None:
+    if row_version is None:
+        return "missing", f"no {store} row for version {key.version}"
+    if row_version < key.version:
+        return "stale", f"{store} at version {row_version}, the log at {key.version}"
+    if row_version > key.version:
+        return "ahead", f"{store} at version {row_version}, ahead of the log's {key.version}"
+    return None
 
 
 def reconcile(
@@ -221,47 +222,61 @@ def reconcile(
     options: V2Options,
     fix: bool,
     now: datetime,
+    phase: Phase = Phase.P1,
     chunk: int = 500,
 ) -> ReconcileReport:
-    """Compare every legacy log with its v2 record (and a fresh recompute); repair them when `fix`."""
+    """Compare every log's current version with its legacy row and its v2 record; repair when `fix`.
+
+    Legacy must hold the current version in every phase but P3 (there it is written back on leaving);
+    the v2 record must hold it too, equal to a fresh recompute. "ahead" (a row newer than the log)
+    is never repaired automatically: it means a write escaped the fence.
+    """
     issues: list[ReconcileIssue] = []
-    checked = ahead = 0
-    for log, row in _pairs(s, pipeline_version, chunk):
+    checked = pending = 0
+    for key, legacy, v2 in _rows(s, pipeline_version, chunk):
         checked += 1
-        if row is None:
-            if fix:
-                upsert_v2_from_legacy(
-                    s, log, options=options, pipeline_version=pipeline_version, phase=BACKFILL_PHASE, now=now
-                )
-            issues.append(ReconcileIssue(log.id, "missing", "no v2 record", fix))
+        legacy_issue = _version_issue("legacy", legacy.version if legacy else None, key)
+        v2_issue = _version_issue("v2", v2.log_version if v2 else None, key)
+        if legacy_issue is not None:
+            if phase is Phase.P3 and legacy_issue[0] != "ahead" and v2_issue is None:
+                pending += 1
+            else:
+                repaired = fix and legacy_issue[0] != "ahead" and v2_issue is None and v2 is not None
+                if repaired:
+                    assert v2 is not None
+                    write_back(s, v2)
+                issues.append(ReconcileIssue(key.id, legacy_issue[0], legacy_issue[1], repaired, "legacy"))
+        if v2_issue is not None:
+            repaired = fix and v2_issue[0] != "ahead" and legacy_issue is None
+            if repaired:
+                sync_v2(s, key, options=options, pipeline_version=pipeline_version, phase=BACKFILL_PHASE)
+            issues.append(ReconcileIssue(key.id, v2_issue[0], v2_issue[1], repaired, "v2"))
             continue
-        if row.log_version > log.version:
-            ahead += 1
-            continue
-        if row.log_version < log.version:
-            detail = f"v2 at version {row.log_version}, legacy at {log.version}"
-            if fix:
-                upsert_v2_from_legacy(
-                    s, log, options=options, pipeline_version=pipeline_version, phase=BACKFILL_PHASE, now=now
-                )
-            issues.append(ReconcileIssue(log.id, "stale_version", detail, fix))
-            continue
-        if row.deleted_at != log.deleted_at:
-            detail = f"v2 deleted_at {row.deleted_at}, legacy {log.deleted_at}"
-            if fix:
-                row.deleted_at, row.updated_at = log.deleted_at, now
-            issues.append(ReconcileIssue(log.id, "deleted_mismatch", detail, fix))
-        fresh = compute_v2(
-            ProviderResult.from_dict(log.provider_result), options=options, pipeline_version=pipeline_version
-        ).model_dump(mode="json")
-        if fresh != row.record or row.provider_result != log.provider_result:
-            changed = sorted(k for k in set(fresh) | set(row.record) if fresh.get(k) != row.record.get(k))
-            detail = "stored record differs from a fresh recompute" + (
-                f" ({', '.join(changed)})" if changed else ""
-            )
-            if fix:
-                row.record, row.provider_result, row.updated_at = fresh, dict(log.provider_result), now
-            issues.append(ReconcileIssue(log.id, "stale_pipeline", detail, fix))
+        assert v2 is not None
+        if legacy_issue is None and legacy is not None:
+            issues += _same_version_checks(legacy, v2, options=options, pipeline_version=pipeline_version,
+                                           fix=fix, now=now)
     if fix:
         s.flush()
-    return ReconcileReport(checked=checked, issues=issues, v2_ahead=ahead)
+    return ReconcileReport(checked=checked, issues=issues, pending_back_write=pending)
+
+
+def _same_version_checks(legacy: MealLog, v2: MealLogV2, *, options: V2Options, pipeline_version: str, fix: bool,
+                         now: datetime) -> list[ReconcileIssue]:
+    """Both stores hold the current version: their metadata must agree and the record be fresh."""
+    out = []
+    if v2.deleted_at != legacy.deleted_at or v2.text != legacy.text or v2.local_date != legacy.local_date:
+        detail = f"v2 deleted_at {v2.deleted_at}, legacy {legacy.deleted_at}"
+        if fix:
+            v2.text, v2.local_date, v2.eaten_at = legacy.text, legacy.local_date, legacy.eaten_at
+            v2.deleted_at, v2.updated_at = legacy.deleted_at, now
+        out.append(ReconcileIssue(legacy.id, "deleted_mismatch", detail, fix))
+    fresh = compute_v2(ProviderResult.from_dict(legacy.provider_result), options=options,
+                       pipeline_version=pipeline_version).model_dump(mode="json")
+    if fresh != v2.record or v2.provider_result != legacy.provider_result:
+        changed = sorted(k for k in set(fresh) | set(v2.record) if fresh.get(k) != v2.record.get(k))
+        detail = "stored record differs from a fresh recompute" + (f" ({', '.join(changed)})" if changed else "")
+        if fix:
+            v2.record, v2.provider_result, v2.updated_at = fresh, dict(legacy.provider_result), now
+        out.append(ReconcileIssue(legacy.id, "stale_pipeline", detail, fix))
+    return out

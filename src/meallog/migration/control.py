@@ -1,27 +1,36 @@
-"""Phase control: flag changes, advance, step back (rollback, runbook §3 and §8), the P3 back-write.
+"""Phase control: every flag change is a transition inside the fence (runbook §2, §3, §8).
 
-Every phase change is recorded in `phase_events` with its cause (manual, alert, nps, visual) and
-actor. Leaving P3 first writes every log created or changed in P3 back to the legacy table through
-the adapter, in the same transaction as the flag change, so nothing written in any phase is lost.
+A transition takes the fence exclusively (waiting for in-flight writes of the phase it leaves),
+checks the order and the §8 ramp, changes the flag, does the P3 back-write when it leaves P3, moves
+the fence to the new phase and epoch, and records a `phase_events` row and a WARNING log line —
+all in the caller's one transaction. Nothing written in any phase is lost: when P3 ends, every log
+whose current version only its v2 record holds is written back to `meal_logs` through the adapter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+import structlog
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from meallog.errors import GateRed, InvalidInput, InvalidTransition
 from meallog.migration.adapter_cache import adapt
-from meallog.migration.flags import FlagStore
-from meallog.migration.phases import FIRST_DUAL_READ_PERCENT, PHASE_FLAG, Phase, next_phase, step_back
-from meallog.store.models import MealLog, MealLogV2, PhaseEvent
+from meallog.migration.fence import Fence
+from meallog.migration.flags import FlagStore, default_text, parse_value
+from meallog.migration.phases import PHASE_FLAG, Phase, index, next_phase, ramp_violation, step_back
+from meallog.migration.records import put_legacy, state_of_v2
+from meallog.nutrition.dto import NutritionV1
+from meallog.store.models import BackfillCursor, LogKey, MealLog, MealLogV2, PhaseEvent
+
+log = structlog.get_logger("meallog.migration")
 
 GateCheck = Callable[[Session, Phase], Any]  # returns an object with .outcome and .reasons
+BACKFILL_CURSOR = "v2_backfill"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,92 +51,110 @@ def last_entered(s: Session, phase: Phase) -> datetime | None:
                     .order_by(PhaseEvent.id.desc()).limit(1))
 
 
-def back_write_p3(s: Session, *, pipeline_version: str, since: datetime | None, now: datetime) -> int:
-    """Write every v2 record created or changed in P3 back to `meal_logs` through the adapter."""
-    stmt = select(MealLogV2).where(MealLogV2.pipeline_version == pipeline_version)
-    conds = [MealLogV2.written_phase == Phase.P3.value]
-    if since is not None:
-        conds.append(MealLogV2.updated_at >= since)
-    stmt = stmt.where(or_(*conds)).order_by(MealLogV2.log_id)
-    n = 0
+def back_write(s: Session, *, pipeline_version: str, now: datetime, limit: int | None = None) -> int:
+    """Write every log whose current version only its v2 record holds back to `meal_logs`.
+
+    Through the adapter, so legacy shows what the user saw in P3. Idempotent (a second run finds
+    nothing) and safe beside concurrent writers: each row is an `upsert_newer`.
+    """
+    stmt = (select(MealLogV2)
+            .join(LogKey, and_(LogKey.id == MealLogV2.log_id, LogKey.version == MealLogV2.log_version))
+            .outerjoin(MealLog, MealLog.id == LogKey.id)
+            .where(or_(MealLog.id.is_(None), MealLog.version < LogKey.version))
+            .order_by(MealLogV2.log_id, MealLogV2.pipeline_version != pipeline_version))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    done: set[int] = set()
     for row in s.scalars(stmt):
-        view = adapt(row)
-        legacy = s.get(MealLog, row.log_id)
-        if legacy is not None and legacy.version >= row.log_version and legacy.text == row.text \
-                and legacy.deleted_at == row.deleted_at:
-            continue
-        if legacy is None:
-            legacy = MealLog(id=row.log_id, user_id=row.user_id, created_at=row.created_at)
-            s.add(legacy)
-        legacy.text, legacy.eaten_at, legacy.local_date = row.text, row.eaten_at, row.local_date
-        legacy.meal_type, legacy.items, legacy.totals = row.meal_type, view.items, view.totals
-        legacy.provider_result = dict(row.provider_result)
-        legacy.version, legacy.deleted_at = row.log_version, row.deleted_at
-        legacy.updated_at, legacy.origin = now, "v2_backwrite"
-        row.written_phase = "P3-bw"  # written back: a later P3 exit need not do it again
-        n += 1
+        if row.log_id not in done:  # else: the same version under another pipeline version
+            write_back(s, row)
+            done.add(row.log_id)
     s.flush()
-    return n
+    return len(done)
+
+
+def write_back(s: Session, row: MealLogV2) -> bool:
+    """One v2 record's version into `meal_logs`, with the adapter's nutrition (what P3 showed)."""
+    view = adapt(row)
+    nutrition = NutritionV1.model_validate({"items": view.items, "totals": view.totals})
+    return put_legacy(s, state_of_v2(row), nutrition, origin="v2_backwrite")
 
 
 class PhaseControl:
-    """Changes flags in phase order and records what each change did to the phase."""
+    """Changes flags in phase order, inside the fence, and records what each change did."""
 
-    def __init__(self, *, flags: FlagStore, pipeline_version: str,
+    def __init__(self, *, flags: FlagStore, fence: Fence, pipeline_version: str,
                  on_change: Callable[[PhaseChange, str], None] | None = None) -> None:
         self.flags = flags
+        self.fence = fence
         self.pipeline_version = pipeline_version
         # Called after a phase change is staged (same transaction), e.g. to invalidate caches.
         self.on_change = on_change
 
     def status(self, s: Session) -> Phase:
-        return self.flags.snapshot(s).phase
+        return self.fence.phase(s)
 
     def set_flag(self, s: Session, name: str, value: str | int | bool, *, actor: str, why: str | None,
                  now: datetime, cause: str = "manual", forced: bool = False) -> PhaseChange:
-        before = self.status(s)
-        back = self._prepare_exit(s, before, name, value, now)
-        old, new = self.flags.set(s, name, value, actor=actor, why=why, now=now)
-        return self._record(s, before, name, actor=actor, why=why, now=now, cause=cause, forced=forced,
-                            back_written=back)
+        before = Phase(self.fence.exclusive(s).phase)
+        new = parse_value(name, value)
+        values = self.flags.snapshot(s).values
+        self.flags.set(s, name, new, actor=actor, why=_audited(why, forced), now=now)  # checks the order
+        self._check_ramp(values, name, new, forced=forced, why=why)  # raising rolls the change back
+        return self._transition(s, before, name, actor=actor, why=why, now=now, cause=cause, forced=forced)
 
     def unset_flag(self, s: Session, name: str, *, actor: str, why: str | None, now: datetime) -> PhaseChange:
-        before = self.status(s)
-        snap = self.flags.snapshot(s)
-        from meallog.migration.flags import default_text
-
-        back = self._prepare_exit(s, before, name, default_text(self.flags.settings, name), now) \
-            if name in snap.values else 0
+        before = Phase(self.fence.exclusive(s).phase)
+        values = self.flags.snapshot(s).values
         self.flags.unset(s, name, actor=actor, why=why, now=now)
-        return self._record(s, before, name, actor=actor, why=why, now=now, cause="manual", forced=False,
-                            back_written=back)
+        self._check_ramp(values, name, default_text(self.flags.settings, name), forced=False, why=why)
+        return self._transition(s, before, name, actor=actor, why=why, now=now, cause="manual", forced=False)
 
-    def _prepare_exit(self, s: Session, before: Phase, name: str, value: Any, now: datetime) -> int:
-        from meallog.migration.flags import is_on, parse_value
+    @staticmethod
+    def _check_ramp(values: Mapping[str, str], name: str, new: str, *, forced: bool, why: str | None) -> None:
+        reason = ramp_violation(values, name, new)
+        if reason is None:
+            return
+        if not forced:
+            raise InvalidTransition(reason + " (a jump needs --force with --why; it is audited)", field="value")
+        if not why:
+            raise InvalidInput("--force needs --why: a forced change is audited", field="why")
 
-        if before is Phase.P3 and name == PHASE_FLAG[Phase.P3] and not is_on(name, parse_value(name, value)):
-            return back_write_p3(s, pipeline_version=self.pipeline_version, since=last_entered(s, Phase.P3), now=now)
-        return 0
-
-    def _record(self, s: Session, before: Phase, flag: str, *, actor: str, why: str | None, now: datetime,
-                cause: str, forced: bool, back_written: int) -> PhaseChange:
-        after = self.status(s)
-        change = PhaseChange(before=before, after=after, flag=flag, back_written=back_written)
+    def _transition(self, s: Session, before: Phase, flag: str, *, actor: str, why: str | None, now: datetime,
+                    cause: str, forced: bool) -> PhaseChange:
+        after = self.flags.snapshot(s).phase
+        back = 0
+        if before is Phase.P3 and after is not Phase.P3:
+            back = back_write(s, pipeline_version=self.pipeline_version, now=now)
+        if index(before) < index(Phase.P1) <= index(after):
+            _reset_backfill(s, now)  # entering P1: the backfill walks every log again (stale ones too)
+        self.fence.move(s, phase=after, now=now)
+        change = PhaseChange(before=before, after=after, flag=flag, back_written=back)
         if change.changed:
             if before is Phase.P2 and after is not Phase.P3:
                 # Runbook §8 rollback: disabling DUAL_READ_V2 invalidates the adapter cache everywhere.
                 self.flags.bump_cache_generation(s, actor=actor, now=now)
             s.add(PhaseEvent(ts=now, from_phase=before.value, to_phase=after.value, cause=cause, actor=actor,
-                             reason=why, forced=forced, report={"flag": flag, "back_written": back_written}))
+                             reason=why, forced=forced, report={"flag": flag, "back_written": back}))
             s.flush()
+            log.warning("phase change", from_phase=before.value, to_phase=after.value, cause=cause, actor=actor,
+                        reason=why, forced=forced, flag=flag, back_written=back)
             if self.on_change:
                 self.on_change(change, cause)
         return change
 
     def advance(self, s: Session, *, actor: str, why: str | None, now: datetime, gate: GateCheck | None,
                 force: bool = False) -> PhaseChange:
-        """Turn on the next phase's flag, if the Diff-Gate says go (or `force` with a reason)."""
+        """The next step: the next phase's flag, or in P2 the next step of the 10 -> 50 -> 100 ramp.
+
+        Needs a green Diff-Gate for a new phase, or `force` with a reason (audited).
+        """
         before = self.status(s)
+        snap = self.flags.snapshot(s)
+        pct = snap.dual_read_percent()
+        if before is Phase.P2 and pct < 100:
+            step = next(p for p in (10, 50, 100) if p > pct)
+            return self.set_flag(s, "DUAL_READ_V2", step, actor=actor, why=why, now=now, forced=force)
         target = next_phase(before)
         if target is None:
             raise InvalidTransition("already in P3: there is no next phase")
@@ -139,16 +166,34 @@ class PhaseControl:
                 if not why:
                     raise InvalidInput("--force needs --why: a forced advance is audited", field="why")
         flag = PHASE_FLAG[target]
-        value: str | int = FIRST_DUAL_READ_PERCENT if target is Phase.P2 else "on"
+        value: str | int = 10 if target is Phase.P2 else "on"
         return self.set_flag(s, flag, value, actor=actor, why=why, now=now, forced=force)
 
     def step_back(self, s: Session, *, actor: str, why: str | None, now: datetime, cause: str = "manual"
                   ) -> PhaseChange:
         """Runbook §3: turn off the highest phase flag; shadow data is kept."""
         before = self.status(s)
-        target = step_back(before)
-        if target is None:
+        if step_back(before) is None:
             raise InvalidTransition("phase is OFF: nothing to step back from")
         flag = PHASE_FLAG[before]
         return self.set_flag(s, flag, "off" if flag != "DUAL_READ_V2" else "0", actor=actor, why=why, now=now,
                              cause=cause)
+
+    def sync(self, s: Session, *, actor: str, now: datetime) -> PhaseChange:
+        """At start: when the env defaults moved the flags' phase away from the fence, make it a transition."""
+        before = Phase(self.fence.exclusive(s).phase)
+        if self.flags.snapshot(s).phase is before:
+            return PhaseChange(before, before, None)
+        return self._transition(s, before, "env", actor=actor, why="env defaults at start", now=now, cause="env",
+                                forced=False)
+
+
+def _audited(why: str | None, forced: bool) -> str | None:
+    return f"FORCED: {why}" if forced and why else why
+
+
+def _reset_backfill(s: Session, now: datetime) -> None:
+    row = s.get(BackfillCursor, BACKFILL_CURSOR)
+    if row is not None:
+        row.last_id, row.updated_at = 0, now
+

@@ -157,6 +157,11 @@ class FlagStore:
         return FlagSnapshot(values=values, sources=sources, seed=self.settings.migration_seed,
                             cache_generation=generation)
 
+    def defaults(self) -> FlagSnapshot:
+        """The env defaults alone: what a process knows when the flag store has never answered."""
+        values = {name: default_text(self.settings, name) for name in SPECS}
+        return FlagSnapshot(values=values, sources=dict.fromkeys(SPECS, "env"), seed=self.settings.migration_seed)
+
     def set(self, s: Session, name: str, raw: str | int | bool, *, actor: str, why: str | None,
             now: datetime, check: bool = True) -> tuple[str, str]:
         """Apply an override; refuse an out-of-order phase change. Returns (old, new)."""

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -44,8 +45,10 @@ class RetryPolicy:
         return rng.uniform(0, min(self.cap_s, self.base_s * 2 ** max(attempt - 1, 0)))
 
 
-def enqueue(s: Session, *, kind: JobKind, log_id: int, log_version: int, now: datetime) -> OutboxJob:
-    job = OutboxJob(kind=kind.value, log_id=log_id, log_version=log_version, payload={},
+def enqueue(s: Session, *, kind: JobKind, log_id: int, log_version: int, now: datetime,
+            payload: dict[str, Any] | None = None) -> OutboxJob:
+    """A job for one version of a log; `payload` keeps what the job needs of that version."""
+    job = OutboxJob(kind=kind.value, log_id=log_id, log_version=log_version, payload=payload or {},
                     state=JobState.PENDING.value, attempts=0, next_attempt_at=now, created_at=now, updated_at=now)
     s.add(job)
     return job

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -23,7 +24,8 @@ PHASE_FLAG: dict[Phase, str] = {
     Phase.P3: "SWITCH_V2",
 }
 PHASE_FLAGS: tuple[str, ...] = tuple(PHASE_FLAG[p] for p in ORDER[1:])
-FIRST_DUAL_READ_PERCENT = 10
+# Runbook §8: the dual read is rolled out 10 % -> 50 % -> 100 %, and P3 needs all of it.
+RAMP: tuple[int, ...] = (10, 50, 100)
 
 
 def phase_of(on: dict[str, bool]) -> Phase:
@@ -64,4 +66,16 @@ def check_order(on: dict[str, bool], name: str, turning_on: bool) -> str | None:
         later = [f for f in PHASE_FLAGS[i + 1:] if on.get(f, False)]
         if later:
             return f"{name} cannot be turned off while {', '.join(later)} is on (turn off the later phase first)"
+    return None
+
+
+def ramp_violation(values: Mapping[str, str], name: str, new: str) -> str | None:
+    """Why setting flag `name` to the stored text `new` would skip the §8 ramp, or None."""
+    pct = float(values.get("DUAL_READ_V2", "0"))
+    if name == "SWITCH_V2" and new == "on" and pct < RAMP[-1]:
+        return f"SWITCH_V2 needs DUAL_READ_V2 at 100 first (now {pct:g}; the ramp is 10 -> 50 -> 100)"
+    if name == "DUAL_READ_V2" and float(new) > pct:
+        step = next(p for p in RAMP if p > pct)
+        if float(new) > step:
+            return f"DUAL_READ_V2 ramps 10 -> 50 -> 100: from {pct:g} the next step is {step}, not {float(new):g}"
     return None

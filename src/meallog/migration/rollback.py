@@ -50,6 +50,10 @@ class Pager:
         self.background = background
         self.sent: list[tuple[str, dict[str, Any]]] = []
 
+    @property
+    def configured(self) -> bool:
+        return bool(self.pagerduty_url or self.slack_url)
+
     def page(self, page: Page) -> None:
         if self.background:
             threading.Thread(target=self._send, args=(page,), daemon=True, name="pager").start()
@@ -89,6 +93,9 @@ class NullPager(Pager):
 Check = Callable[[Session], tuple[bool, str]]  # runs in the step-back transaction
 
 
+NO_PAGER = "no pager configured (set PAGERDUTY_EVENTS_URL and PAGERDUTY_ROUTING_KEY, or SLACK_WEBHOOK_URL)"
+
+
 @dataclass
 class RollbackProcedure:
     """Step back one phase and run the runbook §8 checks; report what each did."""
@@ -97,6 +104,7 @@ class RollbackProcedure:
     pager: Pager
     checks: Mapping[str, Check] = field(default_factory=dict)  # "/metrics smoke", "shadow diff check"
     cooldown: timedelta = timedelta(minutes=10)
+    env: str = "local"  # METRIC_ENV: alerts of another env never act here
 
     def recently_rolled_back(self, s: Session, now: datetime) -> bool:
         last = s.scalar(select(func.max(PhaseEvent.ts)).where(PhaseEvent.cause.in_(("alert", "nps")),
@@ -105,18 +113,22 @@ class RollbackProcedure:
 
     def step_back(self, s: Session, *, cause: str, actor: str, why: str, now: datetime) -> PhaseChange:
         change = self.control.step_back(s, actor=actor, why=why, now=now, cause=cause)
-        report = {name: _run_check(check, s) for name, check in self.checks.items()}
+        report: dict[str, Any] = {"checks": {name: _run_check(check, s) for name, check in self.checks.items()}}
+        summary = f"meallog migration stepped back {change.before.value} -> {change.after.value} ({cause}): {why}"
+        if self.pager.configured:
+            self.pager.page(Page(
+                summary=summary, dedup_key=f"meallog-rollback-{change.before.value}-{now.isoformat()}",
+                details={"cause": cause, "actor": actor, "from": change.before.value, "to": change.after.value,
+                         **{k: v["ok"] for k, v in report["checks"].items()}},
+            ))
+            report["paged"], report["pager"] = True, "paged SRE"
+        else:
+            report["paged"], report["pager"] = False, NO_PAGER
+            log.warning("rollback not paged", reason=NO_PAGER, summary=summary)
         event = s.scalars(select(PhaseEvent).order_by(PhaseEvent.id.desc()).limit(1)).first()
         if event is not None:
-            event.report = {**(event.report or {}), "checks": report}
-        self.pager.page(Page(
-            summary=f"meallog migration stepped back {change.before.value} -> {change.after.value} ({cause}): {why}",
-            dedup_key=f"meallog-rollback-{change.before.value}-{now.isoformat()}",
-            details={"cause": cause, "actor": actor, "from": change.before.value, "to": change.after.value,
-                     **{k: v["ok"] for k, v in report.items()}},
-        ))
-        return PhaseChange(change.before, change.after, change.flag, change.back_written, {"checks": report})
-
+            event.report = {**(event.report or {}), **report}
+        return PhaseChange(change.before, change.after, change.flag, change.back_written, report)
 
 def _run_check(check: Check, s: Session) -> dict[str, Any]:
     try:
@@ -130,50 +142,83 @@ def _run_check(check: Check, s: Session) -> dict[str, Any]:
 # ---- Alertmanager webhook -----------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class AlertDecision:
-    action: str  # "stepped_back" | "duplicate" | "ignored" | "rate_limited" | "no_phase"
+    # "stepped_back" | "duplicate" | "ignored" | "ignored_env" | "rate_limited" | "no_phase"
+    action: str
     alerts: int
     new_episodes: int
     change: dict[str, str] | None = None
+    detail: str = ""
+    paged: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"action": self.action, "alerts": self.alerts, "new_episodes": self.new_episodes,
-                "change": self.change}
+                "change": self.change, "detail": self.detail, "paged": self.paged}
+
+
+# A receipt in one of these states was acted on (or needs no action): a re-delivery is a duplicate.
+# A `rate_limited` episode is not: Alertmanager re-sends it, and after the cool-down it acts.
+FINAL_RECEIPTS = ("stepped_back", "no_phase")
 
 
 def handle_alertmanager(s: Session, payload: Mapping[str, Any], *, procedure: RollbackProcedure,
                         pager_alerts: Iterable[str] | None, now: datetime) -> AlertDecision:
-    """Act on a version-4 webhook payload: only `firing` alerts of the pager set, once per episode."""
+    """Act on a version-4 webhook payload: only `firing` pager alerts of this env, once per episode."""
     wanted = set(pager_alerts) if pager_alerts else None
     alerts = [a for a in payload.get("alerts", []) if isinstance(a, Mapping)]
     firing = [a for a in alerts if a.get("status") == "firing" and _is_pager(a, wanted)]
-    new = []
+    if not firing:
+        return AlertDecision("ignored", len(alerts), 0, detail="no firing pager alert in the payload")
+    other = sorted({str(_labels(a).get("env")) for a in firing if _labels(a).get("env") not in (None, procedure.env)})
+    firing = [a for a in firing if _labels(a).get("env") in (None, procedure.env)]
+    if not firing:
+        return AlertDecision("ignored_env", len(alerts), 0,
+                             detail=f"alert env {', '.join(other)} is not this deployment's METRIC_ENV "
+                                    f"{procedure.env}")
+    receipts: list[AlertReceipt] = []
     for a in firing:
         fp = str(a.get("fingerprint") or _fingerprint(a))
         starts = str(a.get("startsAt", ""))
-        name = str(a.get("labels", {}).get("alertname", "?"))
+        name = str(_labels(a).get("alertname", "?"))
         try:
             with s.begin_nested():
-                s.add(AlertReceipt(fingerprint=fp, starts_at=starts, alertname=name, received_at=now,
-                                   action="received"))
+                row = AlertReceipt(fingerprint=fp, starts_at=starts, alertname=name, received_at=now,
+                                   action="received")
+                s.add(row)
                 s.flush()
-            new.append(name)
         except IntegrityError:
-            continue
-    if not firing:
-        return AlertDecision("ignored", len(alerts), 0)
-    if not new:
-        return AlertDecision("duplicate", len(alerts), 0)
+            row = s.scalars(select(AlertReceipt).where(AlertReceipt.fingerprint == fp,
+                                                       AlertReceipt.starts_at == starts)).one()
+            if row.action in FINAL_RECEIPTS:
+                continue
+        receipts.append(row)
+    if not receipts:
+        return AlertDecision("duplicate", len(alerts), 0, detail="every episode was already acted on")
+    names = ", ".join(sorted({r.alertname for r in receipts}))
+    action, change, detail, paged = _act(s, procedure, names, now)
+    for r in receipts:
+        r.action = action
+    return AlertDecision(action, len(alerts), len(receipts), change, detail, paged)
+
+
+def _act(s: Session, procedure: RollbackProcedure, names: str, now: datetime
+         ) -> tuple[str, dict[str, str] | None, str, bool | None]:
     if procedure.control.status(s) is Phase.OFF:
-        return AlertDecision("no_phase", len(alerts), len(new))
+        return "no_phase", None, "phase is OFF: nothing to step back from", None
     if procedure.recently_rolled_back(s, now):
-        return AlertDecision("rate_limited", len(alerts), len(new))
-    change = procedure.step_back(s, cause="alert", actor="alertmanager", why=", ".join(sorted(set(new))), now=now)
-    return AlertDecision("stepped_back", len(alerts), len(new),
-                         {"from": change.before.value, "to": change.after.value})
+        return ("rate_limited", None, f"an automatic step back happened less than {procedure.cooldown} ago; "
+                "acted on when Alertmanager re-sends it after the cool-down", None)
+    change = procedure.step_back(s, cause="alert", actor="alertmanager", why=names, now=now)
+    return ("stepped_back", {"from": change.before.value, "to": change.after.value},
+            str(change.report["pager"]), bool(change.report["paged"]))
+
+
+def _labels(alert: Mapping[str, Any]) -> Mapping[str, Any]:
+    labels = alert.get("labels")
+    return labels if isinstance(labels, Mapping) else {}
 
 
 def _is_pager(alert: Mapping[str, Any], wanted: set[str] | None) -> bool:
-    labels = alert.get("labels", {}) or {}
+    labels = _labels(alert)
     if wanted is not None:
         return labels.get("alertname") in wanted
     return labels.get("severity") == "page"

@@ -12,6 +12,7 @@ from meallog.clock import Clock
 from meallog.migration.adapter_cache import AdapterCache
 from meallog.migration.control import PhaseChange, PhaseControl
 from meallog.migration.diff import Thresholds
+from meallog.migration.fence import Fence
 from meallog.migration.flags import FeatureService, FlagStore, SnapshotCache
 from meallog.migration.phases import Phase
 from meallog.migration.rollback import Pager, RollbackProcedure
@@ -26,6 +27,7 @@ class Migration:
     flags: FlagStore
     features: FeatureService
     snapshots: SnapshotCache
+    fence: Fence
     control: PhaseControl
     procedure: RollbackProcedure
     adapter_cache: AdapterCache
@@ -52,7 +54,9 @@ def build_migration(settings: Settings, *, sessions: sessionmaker[Session], metr
         metrics.phase_change(cause)
         metrics.set_phase(change.after.value)
 
-    control = PhaseControl(flags=flags, pipeline_version=settings.shadow_pipeline_version, on_change=on_change)
+    fence = Fence(flags=flags, metrics=metrics)
+    control = PhaseControl(flags=flags, fence=fence, pipeline_version=settings.shadow_pipeline_version,
+                           on_change=on_change)
     thresholds = Thresholds()
     pager = pager or Pager(pagerduty_url=settings.pagerduty_events_url, routing_key=settings.pagerduty_routing_key,
                            slack_url=settings.slack_webhook_url)
@@ -72,14 +76,19 @@ def build_migration(settings: Settings, *, sessions: sessionmaker[Session], metr
         n, breaches = recent_breaches(s, since=clock.now() - timedelta(minutes=15))
         return breaches <= 5, f"{breaches} breaches in {n} diffs over the last 15 min (burst limit 5)"
 
-    procedure = RollbackProcedure(control=control, pager=pager,
+    procedure = RollbackProcedure(control=control, pager=pager, env=settings.metric_env,
                                   checks={"metrics_smoke": smoke, "shadow_diff_check": shadow_diff_check})
-    return Migration(settings=settings, flags=flags, features=features, snapshots=snapshots, control=control,
+    return Migration(settings=settings, flags=flags, features=features, snapshots=snapshots, fence=fence,
+                     control=control,
                      procedure=procedure, adapter_cache=adapter_cache, thresholds=thresholds, metrics=metrics)
 
 
 def invalidate_adapter_cache(m: Migration, s: Session, *, actor: str, now: Any) -> int:
+    """Runbook §8: a new cache generation, seen by every process at its next fenced unit of work."""
+    phase = m.control.status(s)
+    m.fence.exclusive(s)
     gen = m.flags.bump_cache_generation(s, actor=actor, now=now)
+    m.fence.move(s, phase=phase, now=now)  # a new epoch: every process reloads its flags
     m.adapter_cache.clear()
     m.snapshots.invalidate()
     return gen
@@ -106,9 +115,10 @@ def status_report(m: Migration, sessions: sessionmaker[Session], *, now: Any) ->
 
     with session_scope(sessions) as s:
         snap = m.flags.snapshot(s)
+        phase = m.fence.phase(s)
         st = outbox.stats(s)
     return {
-        "phase": snap.phase.value,
+        "phase": phase.value,
         "flags": snap.to_json(),
         "sources": dict(snap.sources),
         "queue": {"pending": st.pending, "running": st.running, "dead": st.dead},

@@ -25,11 +25,12 @@ from meallog.migration.diff import Thresholds
 from meallog.migration.flags import FlagStore
 from meallog.migration.ignore import IgnoreMatcher
 from meallog.migration.outbox import JobKind, RetryPolicy, claim, complete, fail, stats
-from meallog.migration.paths import v2_options
-from meallog.migration.shadow import ComputeV2, compute_v2, day_totals, upsert_v2_from_legacy, write_shadow
+from meallog.migration.phases import Phase
+from meallog.migration.shadow import ComputeV2, MeasuredVersion, compute_v2, day_totals, sync_v2, write_shadow
+from meallog.migration.write_path import v2_options
 from meallog.observability.metrics import Metrics
 from meallog.store.db import session_scope
-from meallog.store.models import IgnoreRule, MealLog, OutboxJob
+from meallog.store.models import IgnoreRule, LogKey, MealLog, OutboxJob
 
 log = structlog.get_logger("meallog.worker")
 
@@ -107,27 +108,40 @@ class OutboxWorker:
     def _run_job(self, job_id: int, kind: str, log_id: int) -> None:
         with session_scope(self.sessions) as s:
             now = self.clock.now()
-            legacy = s.get(MealLog, log_id)
-            if legacy is not None:
-                snap = self.flags.snapshot(s)
-                options = v2_options(snap)
-                if kind == JobKind.SHADOW.value:
+            job = s.get(OutboxJob, job_id)
+            snap = self.flags.snapshot(s)
+            options = v2_options(snap)
+            if job is not None and kind == JobKind.SHADOW.value:
+                version = self._version(s, job)
+                if version is not None:
                     rules = IgnoreMatcher.from_rows(list(s.scalars(select(IgnoreRule))))
-                    out = write_shadow(s, legacy, options=options, pipeline_version=self.pipeline_version,
-                                       thresholds=self.thresholds, ignore=rules, now=now, compute=self.compute)
-                    if out.inserted and legacy.deleted_at is None:  # a deletion is recorded, not measured
-                        self._observe(s, legacy, out)
-                elif kind == JobKind.V2_SYNC.value:
-                    upsert_v2_from_legacy(s, legacy, options=options, pipeline_version=self.pipeline_version,
-                                          phase=snap.phase.value, now=now, compute=self.compute)
+                    out = write_shadow(s, version, options=options, pipeline_version=self.pipeline_version,
+                                       thresholds=self.thresholds, ignore=rules, compute=self.compute)
+                    if out.inserted and not version.deleted:  # a deletion is recorded, not measured
+                        self._observe(s, version, out)
+            elif kind == JobKind.V2_SYNC.value:
+                key = s.get(LogKey, log_id)
+                if key is not None:
+                    sync_v2(s, key, options=options, pipeline_version=self.pipeline_version,
+                            phase=Phase(snap.phase).value, compute=self.compute)
             if not complete(s, job_id, worker_id=self.worker_id, now=now):
                 raise RuntimeError(f"lost the lease on job {job_id}")
 
-    def _observe(self, s: Session, legacy: MealLog, out: Any) -> None:
+    def _version(self, s: Session, job: OutboxJob) -> MeasuredVersion | None:
+        """The version this job was queued for: from its payload, or (older jobs) the legacy row."""
+        if job.payload:
+            return MeasuredVersion.from_payload(job.log_id, job.log_version, job.payload)
+        legacy = s.get(MealLog, job.log_id)
+        if legacy is not None and legacy.version == job.log_version:
+            return MeasuredVersion.from_legacy(legacy)
+        self.metrics.shadow_shed("version_gone")  # queued before payloads; that version is no longer stored
+        return None
+
+    def _observe(self, s: Session, version: MeasuredVersion, out: Any) -> None:
         self.metrics.shadow_diff({f: (d.abs, d.rel) for f, d in out.diffs.items()}, out.breached)
         for kind in out.unknown:
             self.metrics.unknown(kind)
-        legacy_day, v2_day = day_totals(s, user_id=legacy.user_id, local_date=legacy.local_date,
+        legacy_day, v2_day = day_totals(s, user_id=version.user_id, local_date=version.local_date,
                                         pipeline_version=self.pipeline_version)
         self.metrics.day_diff({f: abs(v2_day[f] - legacy_day[f]) for f in legacy_day})
 

@@ -111,7 +111,12 @@ CAPS: Final[Mapping[str, int]] = {
     "ops_outcome": 4,
     "route": 32,
     "status": 10,
+    "v2_error": 8,
 }
+
+# Where v2 can fail on the user's path (meallog.migration.experiment.Operation) and flag-store sources.
+V2_OPERATIONS: Final = ("compute", "write_v2", "read_v2", "compare", "enqueue")
+FLAG_ERROR_SOURCES: Final = ("store",)
 
 # Most series per process and common-label set (see observability/SERIES_BUDGET.md).
 SERIES_BUDGET: Final[Mapping[str, int]] = {
@@ -138,6 +143,9 @@ SERIES_BUDGET: Final[Mapping[str, int]] = {
     "meal_log_ops_job_last_success_timestamp_seconds": 10 + 1,
     "meal_log_http_requests_total": (32 + 1) * (len(HTTP_METHODS) + 1) * (10 + 1),
     "meal_log_http_request_duration_seconds": (32 + 1) * (len(HTTP_BUCKETS) + 3),
+    "meal_log_v2_raised_total": 5 * (8 + 1),
+    "meal_log_flag_errors_total": 1,
+    "meal_log_read_version_miss_total": 1,
 }
 
 
@@ -164,6 +172,9 @@ class CommonLabels:
 
     def values(self) -> tuple[str, ...]:
         return (self.env, self.shadow_version, self.ai_provider, self.model, self.app_version)
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(zip(("env", "shadow_version", "ai_provider", "model", "app_version"), self.values(), strict=True))
 
 
 class _Cap:
@@ -271,6 +282,19 @@ class Metrics:
             "job",
             mode="max",
         )
+        self._v2_raised = counter(
+            "meal_log_v2_raised",
+            "v2 failures kept off the user's path, by operation and error type (the user got legacy).",
+            "operation",
+            "error",
+        )
+        self._flag_errors = counter(
+            "meal_log_flag_errors", "Flag-store reads that failed; the last good flags were kept.", "source"
+        )
+        self._version_miss = counter(
+            "meal_log_read_version_miss",
+            "Reads where no store held the log's current version (served the newest there was; a bug).",
+        )
         self._http = counter(
             "meal_log_http_requests",
             "HTTP requests by route template, method and status.",
@@ -370,6 +394,16 @@ class Metrics:
     def phase_change(self, cause: str) -> None:
         self._l(self._phase_changes, self._caps["phase_change_cause"](cause)).inc()
 
+    def v2_raised(self, operation: str, error: str) -> None:
+        op = _closed(operation, V2_OPERATIONS, "v2 operation")
+        self._l(self._v2_raised, op, self._caps["v2_error"](error)).inc()
+
+    def flag_error(self, source: str) -> None:
+        self._l(self._flag_errors, _closed(source, FLAG_ERROR_SOURCES, "flag error source")).inc()
+
+    def read_version_miss(self) -> None:
+        self._l(self._version_miss).inc()
+
     # -- operations and HTTP -----------------------------------------------------------------------
 
     def ops_job(self, job: str, outcome: str, seconds: float) -> None:
@@ -449,6 +483,15 @@ class NullMetrics(Metrics):
         return None
 
     def phase_change(self, cause: str) -> None:
+        return None
+
+    def v2_raised(self, operation: str, error: str) -> None:
+        return None
+
+    def flag_error(self, source: str) -> None:
+        return None
+
+    def read_version_miss(self) -> None:
         return None
 
     def ops_job(self, job: str, outcome: str, seconds: float) -> None:

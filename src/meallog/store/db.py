@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -87,6 +89,28 @@ def _tune_sqlite(engine: Engine) -> None:
 def is_postgres(engine_or_session: Engine | Session) -> bool:
     bind = engine_or_session.get_bind() if isinstance(engine_or_session, Session) else engine_or_session
     return bind.dialect.name == "postgresql"
+
+
+def insert_ignore(s: Session, model: Any, values: dict[str, Any], conflict: Sequence[str]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING on both backends. True when a row was inserted."""
+    ins = pg_insert if is_postgres(s) else sqlite_insert
+    stmt = ins(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
+    return bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def upsert_newer(s: Session, model: Any, values: dict[str, Any], *, key: Sequence[str], version: str) -> bool:
+    """Insert the row, or replace the stored one only when `values[version]` is newer. One statement.
+
+    Concurrent writers of one row (a request, the worker, a back-write) can then never move it back
+    to an older version, whatever order they commit in. True when the row was written.
+    """
+    ins = pg_insert if is_postgres(s) else sqlite_insert
+    stmt = ins(model).values(**values)
+    table = model.__table__
+    changed = {k: stmt.excluded[k] for k in values if k not in key}
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=changed,
+                                      where=table.c[version] < stmt.excluded[version])
+    return bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -44,12 +44,41 @@ class User(Base):
 
 
 class LogKey(Base):
+    """The log itself: identity, owner, and the state every read checks against.
+
+    `version` is the log's current (last acknowledged) version, `local_date` and `deleted_at` where
+    and whether it is listed. Every write locks this row and moves it in the same transaction as the
+    store it writes, so "the row at the log's current version" is one comparison, whichever store
+    (legacy, v2, or both) the phase wrote.
+    """
+
     __tablename__ = "log_keys"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_phase: Mapped[str] = mapped_column(String(8), default="OFF")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    local_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_log_keys_user_day", "user_id", "local_date"),)
+
+
+class MigrationState(Base):
+    """The phase fence: one row. Writes read it FOR SHARE, transitions FOR UPDATE (PostgreSQL).
+
+    `phase` is the phase every write and read runs under; `epoch` moves on every flag change, so a
+    process's cached flag snapshot of another epoch is reloaded, never used.
+    """
+
+    __tablename__ = "migration_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    epoch: Mapped[int] = mapped_column(Id)
+    phase: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class MealLog(Base):

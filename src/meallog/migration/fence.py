@@ -1,0 +1,123 @@
+"""The phase fence: a phase change and the writes of the phase it leaves never interleave.
+
+One row (`migration_state`) holds the phase and its epoch. Every write transaction reads it
+`FOR SHARE` first and holds that lock until it commits; every transition reads it `FOR UPDATE`,
+changes the flags, does its back-write and moves the epoch in the same transaction. So a transition
+waits for every in-flight write of the old phase, and a write that starts meanwhile waits for the
+transition and then runs under the new phase: no write of an old epoch commits after a transition.
+(SQLite serialises every transaction with BEGIN IMMEDIATE, which gives the same order.)
+
+The phase comes from that row, never from a call that can fall back to a default. The other flags
+come from a per-process snapshot cached by epoch: a snapshot of another epoch is reloaded, and when
+the flag store fails the last good snapshot is kept and the error counted.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from meallog.migration.flags import FlagSnapshot, FlagStore
+from meallog.migration.phases import Phase
+from meallog.migration.plan import PLAN, PhasePlan, ReadMode
+from meallog.observability.metrics import Metrics
+from meallog.store.db import insert_ignore
+from meallog.store.models import MigrationState
+
+log = structlog.get_logger("meallog.migration")
+
+STATE_ID = 1
+
+
+def stored_phase(s: Session) -> Phase | None:
+    """The fenced phase as stored, or None on a database no unit of work has run on yet."""
+    row = s.get(MigrationState, STATE_ID)
+    return Phase(row.phase) if row is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Fenced:
+    """What one unit of work runs under: the fenced phase, its plan and the flags of its epoch."""
+
+    epoch: int
+    phase: Phase
+    flags: FlagSnapshot
+
+    @property
+    def plan(self) -> PhasePlan:
+        return PLAN[self.phase]
+
+    def reads_through_adapter(self, user_id: int) -> bool:
+        read = self.plan.read
+        if read is ReadMode.ADAPTER:
+            return True
+        return read is ReadMode.ADAPTER_FOR_SHARE and self.flags.reads_through_adapter(user_id)
+
+
+class Fence:
+    def __init__(self, *, flags: FlagStore, metrics: Metrics) -> None:
+        self.flags = flags
+        self.metrics = metrics
+        self._lock = threading.Lock()
+        self._cached: tuple[int, FlagSnapshot] | None = None
+
+    # ---- the row ---------------------------------------------------------------------------------
+    def _row(self, s: Session, *, lock: str | None) -> MigrationState:
+        stmt = select(MigrationState).where(MigrationState.id == STATE_ID).execution_options(populate_existing=True)
+        if lock == "share":
+            stmt = stmt.with_for_update(read=True)
+        elif lock == "exclusive":
+            stmt = stmt.with_for_update()
+        row = s.scalars(stmt).one_or_none()
+        if row is None:  # a new database: the phase the flags give (env defaults and overrides)
+            phase = self.flags.snapshot(s).phase
+            insert_ignore(s, MigrationState, {"id": STATE_ID, "epoch": 1, "phase": phase.value,
+                                              "updated_at": datetime.now(UTC)}, ["id"])
+            row = s.scalars(stmt).one()
+        return row
+
+    def hold(self, s: Session, *, write: bool) -> Fenced:
+        """The first statement of a unit of work. Writes hold the fence shared until they commit."""
+        row = self._row(s, lock="share" if write else None)
+        return Fenced(epoch=row.epoch, phase=Phase(row.phase), flags=self._flags(s, row.epoch))
+
+    def exclusive(self, s: Session) -> MigrationState:
+        """For a transition: waits for in-flight writes; new writes wait until this transaction ends."""
+        return self._row(s, lock="exclusive")
+
+    def move(self, s: Session, *, phase: Phase, now: datetime) -> int:
+        """Set the phase and move the epoch (inside `exclusive`). Returns the new epoch."""
+        row = self.exclusive(s)
+        s.execute(update(MigrationState).where(MigrationState.id == STATE_ID)
+                  .values(epoch=MigrationState.epoch + 1, phase=phase.value, updated_at=now))
+        self.forget()
+        return row.epoch + 1
+
+    def phase(self, s: Session) -> Phase:
+        return Phase(self._row(s, lock=None).phase)
+
+    # ---- the flags of an epoch -----------------------------------------------------------------
+    def _flags(self, s: Session, epoch: int) -> FlagSnapshot:
+        with self._lock:
+            cached = self._cached
+        if cached is not None and cached[0] == epoch:
+            return cached[1]
+        try:
+            with s.begin_nested():  # a failing read must not abort the user's transaction
+                snap = self.flags.snapshot(s)
+        except Exception as exc:  # the flag store is down: keep the last good snapshot, count it
+            self.metrics.flag_error("store")
+            log.error("flag store failed; serving the last good flags", epoch=epoch, error=repr(exc))
+            return cached[1] if cached is not None else self.flags.defaults()
+        with self._lock:
+            self._cached = (epoch, snap)
+        return snap
+
+    def forget(self) -> None:
+        with self._lock:
+            self._cached = None

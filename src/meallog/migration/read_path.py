@@ -1,0 +1,125 @@
+"""One log, a day, day totals: one view per log id, the one at the log's current version.
+
+The log's key row says which version is current, which day it is on and whether it is deleted, so a
+day lists each log once, on its day, whichever store wrote it last. A reader through the adapter
+serves the v2 record only when it holds the current version; otherwise it serves the legacy row and
+leaves a `v2_sync` job. A v2 failure on a read (error, missing table) serves legacy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from meallog.errors import LogNotFound
+from meallog.logs.service import LogView
+from meallog.logs.service import view_of_legacy as legacy_view
+from meallog.migration.adapter_cache import AdapterCache
+from meallog.migration.experiment import Observer, Operation
+from meallog.migration.fence import Fenced
+from meallog.migration.outbox import JobKind, JobState, enqueue
+from meallog.migration.phases import Phase
+from meallog.observability.metrics import Metrics
+from meallog.store.models import LogKey, MealLog, MealLogV2, OutboxJob, User
+
+log = structlog.get_logger("meallog.migration")
+
+
+class ReadPath:
+    def __init__(self, *, observer: Observer, metrics: Metrics, pipeline_version: str, adapter_cache: AdapterCache,
+                 now: Callable[[], datetime]) -> None:
+        self.observer = observer
+        self.metrics = metrics
+        self.pipeline_version = pipeline_version
+        self.adapter_cache = adapter_cache
+        self.now = now
+
+    def one(self, s: Session, fenced: Fenced, *, user: User, log_id: int) -> LogView:
+        key = s.scalars(select(LogKey).where(LogKey.id == log_id, LogKey.user_id == user.id)).one_or_none()
+        if key is None:
+            raise LogNotFound(f"log {log_id} not found")
+        return self._views(s, fenced, user, [key])[0]
+
+    def day(self, s: Session, fenced: Fenced, *, user: User, day: date, include_deleted: bool) -> list[LogView]:
+        stmt = select(LogKey).where(LogKey.user_id == user.id, LogKey.local_date == day)
+        if not include_deleted:
+            stmt = stmt.where(LogKey.deleted_at.is_(None))
+        views = self._views(s, fenced, user, list(s.scalars(stmt.order_by(LogKey.id))))
+        return sorted(views, key=lambda v: (v.eaten_at, v.id))
+
+    # ---- mechanism ------------------------------------------------------------------------------
+    def _v2_rows(self, s: Session, ids: Sequence[int], *, any_pipeline: bool = False) -> list[MealLogV2]:
+        if not ids:
+            return []
+        stmt = select(MealLogV2).where(MealLogV2.log_id.in_(ids))
+        if not any_pipeline:
+            stmt = stmt.where(MealLogV2.pipeline_version == self.pipeline_version)
+        rows = self.observer.savepoint(s, Operation.READ_V2, lambda: list(s.scalars(stmt)))
+        return rows or []
+
+    @staticmethod
+    def _legacy_rows(s: Session, ids: Sequence[int]) -> dict[int, MealLog]:
+        if not ids:
+            return {}
+        return {r.id: r for r in s.scalars(select(MealLog).where(MealLog.id.in_(ids)))}
+
+    def _views(self, s: Session, fenced: Fenced, user: User, keys: list[LogKey]) -> list[LogView]:
+        adapter = fenced.reads_through_adapter(user.id)
+        compare = adapter and fenced.phase is Phase.P2
+        v2 = {r.log_id: r for r in self._v2_rows(s, [k.id for k in keys])} if adapter else {}
+        need_legacy = [k.id for k in keys if compare or not _at(v2.get(k.id), k)]
+        legacy = self._legacy_rows(s, need_legacy)
+        views, behind = [], []
+        for key in keys:
+            row, old = v2.get(key.id), legacy.get(key.id)
+            if _at(row, key):
+                assert row is not None
+                adapted = self.adapter_cache.view(row, fenced.flags.cache_generation)
+                if compare and old is not None and old.version == key.version:
+                    self.observer.compare(s, user_id=user.id, legacy=legacy_view(old), adapted=adapted,
+                                          now=self.now())
+                views.append(adapted)
+            elif old is not None and old.version == key.version:
+                if adapter:  # the v2 record lags (inline v2 failed, or written before P1): legacy is the truth
+                    self.metrics.shadow_shed("dual_read_fallback")
+                    behind.append(key)
+                views.append(legacy_view(old))
+            else:
+                views.append(self._other_store(s, fenced, key, row, old))
+        if behind and fenced.plan.writes_v2:
+            self._sync(s, behind)
+        return views
+
+    def _other_store(self, s: Session, fenced: Fenced, key: LogKey, row: MealLogV2 | None,
+                     old: MealLog | None) -> LogView:
+        """Neither the preferred store nor legacy holds the current version: look at every v2 record."""
+        rows = [r for r in self._v2_rows(s, [key.id], any_pipeline=True) if r.log_version == key.version]
+        if rows:
+            return self.adapter_cache.view(rows[0], fenced.flags.cache_generation)
+        self.metrics.read_version_miss()
+        log.error("no store holds the log's current version", log_id=key.id, version=key.version)
+        if row is not None and (old is None or row.log_version > old.version):
+            return self.adapter_cache.view(row, fenced.flags.cache_generation)
+        if old is not None:
+            return legacy_view(old)
+        raise LogNotFound(f"log {key.id} not found")
+
+    def _sync(self, s: Session, keys: list[LogKey]) -> None:
+        """Ask the worker to bring lagging v2 records to the current version (once per version)."""
+        def add() -> None:
+            waiting = set(s.execute(select(OutboxJob.log_id, OutboxJob.log_version).where(
+                OutboxJob.kind == JobKind.V2_SYNC.value, OutboxJob.state == JobState.PENDING.value,
+                OutboxJob.log_id.in_([k.id for k in keys]))).tuples())
+            for k in keys:
+                if (k.id, k.version) not in waiting:
+                    enqueue(s, kind=JobKind.V2_SYNC, log_id=k.id, log_version=k.version, now=self.now())
+
+        self.observer.savepoint(s, Operation.ENQUEUE, add)
+
+
+def _at(row: MealLogV2 | None, key: LogKey) -> bool:
+    return row is not None and row.log_version == key.version
