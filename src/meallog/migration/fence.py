@@ -1,11 +1,12 @@
 """The phase fence: a phase change and the writes of the phase it leaves never interleave.
 
-One row (`migration_state`) holds the phase and its epoch. Every write transaction reads it
-`FOR SHARE` first and holds that lock until it commits; every transition reads it `FOR UPDATE`,
-changes the flags, does its back-write and moves the epoch in the same transaction. So a transition
-waits for every in-flight write of the old phase, and a write that starts meanwhile waits for the
-transition and then runs under the new phase: no write of an old epoch commits after a transition.
-(SQLite serialises every transaction with BEGIN IMMEDIATE, which gives the same order.)
+One row (`migration_state`) holds the phase and its epoch. Every write transaction first takes the
+fence shared (PostgreSQL: `pg_advisory_xact_lock_shared`) and holds it until it commits; every
+transition takes it exclusively (`pg_advisory_xact_lock`), changes the flags, does its back-write
+and moves the epoch in the same transaction. So a transition waits for every in-flight write of the
+old phase, and a write that starts meanwhile waits for the transition and then reads the new phase:
+no write of an old epoch commits after a transition. (SQLite serialises every transaction with
+BEGIN IMMEDIATE, which gives the same order.)
 
 The phase comes from that row, never from a call that can fall back to a default. The other flags
 come from a per-process snapshot cached by epoch: a snapshot of another epoch is reloaded, and when
@@ -19,19 +20,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from meallog.migration.flags import FlagSnapshot, FlagStore
 from meallog.migration.phases import Phase
 from meallog.migration.plan import PLAN, PhasePlan, ReadMode
 from meallog.observability.metrics import Metrics
-from meallog.store.db import insert_ignore
+from meallog.store.db import insert_ignore, is_postgres
 from meallog.store.models import MigrationState
 
 log = structlog.get_logger("meallog.migration")
 
 STATE_ID = 1
+ADVISORY_KEY = 0x6D65616C6C6F67  # "meallog": the phase fence's advisory lock on PostgreSQL
 
 
 def stored_phase(s: Session) -> Phase | None:
@@ -68,11 +70,14 @@ class Fence:
 
     # ---- the row ---------------------------------------------------------------------------------
     def _row(self, s: Session, *, lock: str | None) -> MigrationState:
+        if lock is not None and is_postgres(s):
+            # A transaction-level advisory lock, not a row lock: PostgreSQL's lock manager queues a
+            # new shared request behind a waiting exclusive one, so a steady stream of writes can
+            # never starve a transition (FOR SHARE row locks would let them jump the queue).
+            fn = "pg_advisory_xact_lock_shared" if lock == "share" else "pg_advisory_xact_lock"
+            s.execute(text(f"SELECT {fn}(:key)"), {"key": ADVISORY_KEY})
+        # Read after the lock, in a statement of its own: its snapshot sees the last transition.
         stmt = select(MigrationState).where(MigrationState.id == STATE_ID).execution_options(populate_existing=True)
-        if lock == "share":
-            stmt = stmt.with_for_update(read=True)
-        elif lock == "exclusive":
-            stmt = stmt.with_for_update()
         row = s.scalars(stmt).one_or_none()
         if row is None:  # a new database: the phase the flags give (env defaults and overrides)
             phase = self.flags.snapshot(s).phase
