@@ -95,7 +95,7 @@ def insert_ignore(s: Session, model: Any, values: dict[str, Any], conflict: Sequ
     """INSERT ... ON CONFLICT DO NOTHING on both backends. True when a row was inserted."""
     ins = pg_insert if is_postgres(s) else sqlite_insert
     stmt = ins(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
-    return bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
+    return _wrote(s, stmt, model)
 
 
 def upsert_newer(s: Session, model: Any, values: dict[str, Any], *, key: Sequence[str], version: str) -> bool:
@@ -110,7 +110,14 @@ def upsert_newer(s: Session, model: Any, values: dict[str, Any], *, key: Sequenc
     changed = {k: stmt.excluded[k] for k in values if k not in key}
     stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=changed,
                                       where=table.c[version] < stmt.excluded[version])
-    return bool(s.execute(stmt).rowcount)  # type: ignore[attr-defined]
+    return _wrote(s, stmt, model)
+
+
+def _wrote(s: Session, stmt: Any, model: Any) -> bool:
+    # RETURNING yields a row only for a row inserted or updated; `rowcount` cannot tell on PostgreSQL,
+    # where SQLAlchemy's implicit RETURNING makes it -1 whatever happened.
+    pk = list(model.__table__.primary_key.columns)
+    return s.connection().execute(stmt.returning(*pk)).first() is not None
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
