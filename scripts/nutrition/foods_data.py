@@ -15,7 +15,7 @@ def define(mext, usda, composed):
          "rice|white rice|cooked rice|steamed rice|plain rice|bowl of rice",
          "grain", "01088", "こめ　［水稲めし］　精白米　うるち米",
          156, 2.5, 0.3, 37.1,
-         portions="杯=150|膳=150|茶碗=150|bowl=150|cup=160|皿=200|plate=200|人前=150",
+         portions="杯=150|膳=150|茶碗=150|bowl=150|cup=160|皿=200|plate=200|人前=150|合=330",
          default_g=150)
     mext("rice_raw", "米（精白米・炊飯前）", "Uncooked white rice",
          "米|こめ|コメ|精白米|生米|お米",
@@ -26,10 +26,10 @@ def define(mext, usda, composed):
     # ------------------------------------------------------------------ bread
     mext("bread_shokupan", "食パン", "White bread (shokupan)",
          "食パン|しょくパン|しょくぱん|ショクパン|パン|トースト|食パン6枚切り|角食",
-         "white bread|bread|toast|toasts|slice of bread|slices of bread|sandwich bread|shokupan",
+         "white bread|bread|toast|toasts|sandwich bread|shokupan",
          "bread", "01026", "こむぎ　［パン類］　角形食パン　食パン",
          248, 8.9, 4.1, 46.4,
-         portions="枚=60|slice=60|斤=360|loaf=360", default_g=60)
+         portions="枚=60|slice=60|slice@en=28|斤=360|loaf=360", default_g=60)
     mext("bread_roll", "ロールパン", "Bread roll",
          "ロールパン|ろーるぱん|バターロール",
          "bread roll|bread rolls|dinner roll|dinner rolls|roll|rolls",
@@ -332,6 +332,7 @@ def define(mext, usda, composed):
     define_batch1_dishes(mext, usda, composed)
     define_batch2(mext, usda, composed)
     define_batch3_dishes(mext, usda, composed)
+    define_batch4_everyday(mext, usda, composed)
 
 
 def define_batch1_dishes(mext, usda, composed):
@@ -464,8 +465,8 @@ def define_batch2(mext, usda, composed):
       "roast beef", "meat", "11104", "＜畜肉類＞　うし　［加工品］　ローストビーフ",
       190, 21.7, 11.7, 0.9, portions="枚=15|slice=15", default_g=60)
     # ---------------- meat (USDA cooked)
-    U("chicken_breast_roasted", "鶏むね肉（焼き・皮なし）", "Chicken breast, roasted", "焼き鶏むね|グリルチキン|鶏むね焼き|サラダチキン",
-      "grilled chicken|grilled chicken breast|roasted chicken breast|chicken breast cooked",
+    U("chicken_breast_roasted", "鶏むね肉（焼き・皮なし）", "Chicken breast, roasted", "焼き鶏むね|グリルチキン|鶏むね焼き",
+      "grilled chicken|grilled chicken breast|roasted chicken breast|chicken breast cooked|chicken|plain chicken|cooked chicken",
       "meat", "SR", 171477, "Chicken, broilers or fryers, breast, meat only, cooked, roasted",
       165, 31.02, 3.57, 0, portions="枚=120|piece=120", default_g=120)
     U("ground_beef_cooked", "牛ひき肉（加熱）", "Ground beef, 80% lean, cooked", "牛ひき肉炒め|そぼろ",
@@ -847,7 +848,7 @@ def define_batch3_dishes(mext, usda, composed):
       "toast with butter|buttered toast|butter toast", "bread",
       [("bread_shokupan", 60), ("butter", 8)],
       "Recipe (assumption): one 60 g slice of shokupan (6-slice loaf) with 8 g butter",
-      portions="枚=68|slice=68|piece=68")
+      portions="枚=68|slice=68|slice@en=36|piece=68")
     C("bacon_and_eggs", "ベーコンエッグ", "Bacon and eggs", "ベーコンエッグ|べーこんえっぐ|ハムエッグ風ベーコン",
       "bacon and eggs|bacon and egg|eggs and bacon", "dish",
       [("egg_fried", 92), ("bacon", 36)],
@@ -893,3 +894,196 @@ def define_batch3_dishes(mext, usda, composed):
       [("rice_cooked", 150), ("salmon_grilled", 60), ("natto", 45), ("miso_soup", 183)],
       "Set meal (assumption): rice 150 g, grilled salmon 60 g, natto 45 g, miso soup 183 g",
       portions="人前=438|食=438|セット=438|set=438", set_meal=True)
+
+
+def define_batch4_everyday(mext, usda, composed):
+    """Everyday dishes and drinks the realistic benchmark set (bench/nutrition/realistic_meals.jsonl) missed."""
+    C = composed
+    mext("soba_boiled", "そば（ゆで）", "Soba noodles, boiled", "そば|蕎麦|ソバ|ゆでそば|日本そば|そば麺",
+         "soba|soba noodles|buckwheat noodles", "noodle", "01128", "そば　そば　ゆで",
+         130, 4.8, 1.0, 26.0, portions="玉=180|人前=200|杯=200|bowl=200", default_g=200)
+    mext("octopus_boiled", "たこ（ゆで）", "Octopus, boiled", "たこ|タコ|蛸|ゆでだこ|茹でダコ",
+         "octopus|boiled octopus", "fish", "10362", "＜たこ類＞　まだこ　ゆで",
+         91, 21.7, 0.7, 0.1, portions="個=10|piece=10", default_g=50)
+    usda("blueberries", "ブルーベリー", "Blueberries", "ブルーベリー|ぶるーべりー",
+         "blueberries|blueberry|fresh blueberries", "fruit", "SR", 171711, "Blueberries, raw",
+         57, 0.74, 0.33, 14.49, portions="cup=148|カップ=120|粒=1.5|handful=40", default_g=75)
+    usda("raspberries", "ラズベリー", "Raspberries", "ラズベリー|らずべりー|木いちご",
+         "raspberries|raspberry", "fruit", "SR", 167755, "Raspberries, raw",
+         52, 1.2, 0.65, 11.94, portions="cup=123|粒=4|handful=40", default_g=60)
+    # ---------------- soba / udon / ramen variants: the noodle row + broth + topping
+    C("zaru_soba", "ざるそば", "Chilled soba with dipping sauce (zaru soba)", "ざるそば|ざる蕎麦|もりそば|盛りそば|せいろ|ざるソバ",
+      "zaru soba|cold soba|mori soba", "dish",
+      [("soba_boiled", 220), ("mentsuyu", 60), ("nori", 0.5), ("negi", 3)],
+      "Recipe (assumption): boiled soba 220 g, straight mentsuyu 60 g (dipping), nori 0.5 g, negi 3 g",
+      portions="枚=283.5|人前=283.5|杯=283.5")
+    C("kake_soba", "かけそば", "Soba in hot broth (kake soba)", "かけそば|かけ蕎麦|温かいそば|素そば",
+      "kake soba|soba soup|hot soba", "dish",
+      [("soba_boiled", 200), ("mentsuyu", 250), ("negi", 5)],
+      "Recipe (assumption): boiled soba 200 g, straight mentsuyu 250 g, negi 5 g",
+      portions="杯=455|bowl=455|人前=455")
+    C("kitsune_udon", "きつねうどん", "Udon with sweet fried tofu (kitsune udon)", "きつねうどん|けつねうどん|キツネうどん",
+      "kitsune udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("aburaage", 30), ("sugar", 5), ("soy_sauce", 3), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 250 g, aburaage 30 g simmered with sugar 5 g and soy sauce 3 g, negi 5 g",
+      portions="杯=493|bowl=493|人前=493")
+    C("kitsune_soba", "きつねそば", "Soba with sweet fried tofu (kitsune soba)", "きつねそば|きつね蕎麦",
+      "kitsune soba", "dish",
+      [("soba_boiled", 200), ("mentsuyu", 250), ("aburaage", 30), ("sugar", 5), ("soy_sauce", 3), ("negi", 5)],
+      "Recipe (assumption): boiled soba 200 g, mentsuyu 250 g, aburaage 30 g simmered with sugar 5 g and soy sauce 3 g, negi 5 g",
+      portions="杯=493|bowl=493|人前=493")
+    C("tanuki_udon", "たぬきうどん", "Udon with tempura bits (tanuki udon)", "たぬきうどん|タヌキうどん|はいからうどん",
+      "tanuki udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("flour", 10), ("vegetable_oil", 8), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 250 g, tenkasu as flour 10 g + absorbed oil 8 g, negi 5 g",
+      portions="杯=473|bowl=473|人前=473")
+    C("tsukimi_udon", "月見うどん", "Udon with a raw egg (tsukimi udon)", "月見うどん|つきみうどん",
+      "tsukimi udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("egg_raw", 50), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 250 g, egg 50 g, negi 5 g",
+      portions="杯=505|bowl=505|人前=505")
+    C("tempura_udon", "天ぷらうどん", "Udon with shrimp tempura", "天ぷらうどん|海老天うどん|えび天うどん",
+      "tempura udon|shrimp tempura udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("shrimp", 40), ("flour", 15), ("egg_raw", 5), ("vegetable_oil", 12), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 250 g, two shrimp tempura (shrimp 40 g, flour 15 g, egg 5 g, oil 12 g), negi 5 g",
+      portions="杯=527|bowl=527|人前=527")
+    C("curry_udon", "カレーうどん", "Curry udon", "カレーうどん|かれーうどん",
+      "curry udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 200), ("curry_roux", 20), ("pork_belly", 30), ("onion", 30), ("potato_starch", 3)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 200 g, curry roux 20 g, pork belly 30 g, onion 30 g, potato starch 3 g",
+      portions="杯=483|bowl=483|人前=483")
+    C("ramen_tonkotsu", "とんこつラーメン", "Tonkotsu ramen", "とんこつラーメン|豚骨ラーメン|トンコツラーメン|博多ラーメン|家系ラーメン",
+      "tonkotsu ramen|pork bone ramen", "dish",
+      [("chuka_men_raw", 120), ("water", 350), ("pork_belly", 40), ("chicken_stock_granules", 5), ("soy_sauce", 10),
+       ("sesame_oil", 3), ("vegetable_oil", 12), ("negi", 10), ("nori", 1)],
+      "Recipe (assumption): raw noodles 120 g, water 350 g, pork belly 40 g (chashu), stock granules 5 g, soy sauce 10 g, sesame oil 3 g, pork-bone fat as oil 12 g, negi 10 g, nori 1 g; whole soup counted",
+      portions="杯=551|bowl=551|人前=551")
+    C("ramen_miso", "味噌ラーメン", "Miso ramen", "味噌ラーメン|みそラーメン|ミソラーメン|札幌ラーメン",
+      "miso ramen", "dish",
+      [("chuka_men_raw", 120), ("water", 350), ("miso", 30), ("pork_ground", 30), ("bean_sprouts", 50), ("corn_canned", 20),
+       ("vegetable_oil", 8), ("butter", 5), ("negi", 10)],
+      "Recipe (assumption): raw noodles 120 g, water 350 g, miso 30 g, ground pork 30 g, bean sprouts 50 g, corn 20 g, oil 8 g, butter 5 g, negi 10 g",
+      portions="杯=623|bowl=623|人前=623")
+    C("hiyashi_chuka", "冷やし中華", "Chilled ramen salad (hiyashi chuka)", "冷やし中華|ひやしちゅうか|冷やし中華そば|冷し中華",
+      "hiyashi chuka|cold ramen", "dish",
+      [("chuka_men_raw", 120), ("ham", 20), ("egg_raw", 25), ("vegetable_oil", 2), ("cucumber", 30), ("tomato", 30),
+       ("soy_sauce", 15), ("vinegar", 15), ("sugar", 8), ("sesame_oil", 5)],
+      "Recipe (assumption): raw noodles 120 g, ham 20 g, thin omelette (egg 25 g, oil 2 g), cucumber 30 g, tomato 30 g, sauce of soy sauce 15 g, vinegar 15 g, sugar 8 g, sesame oil 5 g",
+      portions="皿=270|人前=270|plate=270")
+    # ---------------- konamon, rice dishes, bento
+    C("takoyaki", "たこ焼き", "Takoyaki (octopus balls)", "たこ焼き|たこやき|タコ焼き|たこ焼|タコヤキ",
+      "takoyaki|octopus balls", "dish",
+      [("flour", 40), ("egg_raw", 25), ("dashi", 120), ("octopus_boiled", 30), ("cabbage", 10), ("negi", 5),
+       ("vegetable_oil", 8), ("tonkatsu_sauce", 15), ("mayonnaise", 8), ("katsuobushi", 1)],
+      "Recipe (assumption), 8 balls: flour 40 g, egg 25 g, dashi 120 g, octopus 30 g, cabbage 10 g, negi 5 g, oil 8 g, sauce 15 g, mayonnaise 8 g, bonito flakes 1 g",
+      portions="個=32.75|piece=32.75|舟=262|パック=262|人前=262")
+    C("okonomiyaki", "お好み焼き", "Okonomiyaki", "お好み焼き|おこのみやき|お好み焼|オコノミヤキ|豚玉",
+      "okonomiyaki|japanese pancake", "dish",
+      [("flour", 50), ("egg_raw", 50), ("dashi", 50), ("cabbage", 100), ("pork_belly", 40), ("vegetable_oil", 8),
+       ("tonkatsu_sauce", 20), ("mayonnaise", 10), ("katsuobushi", 1)],
+      "Recipe (assumption): flour 50 g, egg 50 g, dashi 50 g, cabbage 100 g, pork belly 40 g, oil 8 g, sauce 20 g, mayonnaise 10 g, bonito flakes 1 g",
+      portions="枚=329|人前=329|piece=329")
+    C("nikuman", "肉まん", "Steamed pork bun (nikuman)", "肉まん|豚まん|にくまん|ぶたまん|中華まん",
+      "pork bun|steamed pork bun|nikuman|steamed bun", "dish",
+      [("flour", 45), ("sugar", 4), ("vegetable_oil", 2), ("pork_ground", 25), ("onion", 12), ("negi", 3), ("soy_sauce", 3), ("sesame_oil", 1)],
+      "Recipe (assumption), one bun of about 95 g after steaming water: flour 45 g, sugar 4 g, oil 2 g, ground pork 25 g, onion 12 g, negi 3 g, soy sauce 3 g, sesame oil 1 g; the dough's water is not counted",
+      portions="個=95|piece=95")
+    C("mapo_tofu", "麻婆豆腐", "Mapo tofu", "麻婆豆腐|マーボー豆腐|まーぼーどうふ|麻婆|マーボードウフ",
+      "mapo tofu|mabo tofu", "dish",
+      [("tofu_momen", 150), ("pork_ground", 40), ("negi", 10), ("miso", 8), ("soy_sauce", 5), ("sugar", 2), ("sesame_oil", 3),
+       ("vegetable_oil", 6), ("potato_starch", 4), ("chicken_stock_granules", 2), ("water", 60)],
+      "Recipe (assumption): firm tofu 150 g, ground pork 40 g, negi 10 g, miso (for doubanjiang/tianmianjiang) 8 g, soy sauce 5 g, sugar 2 g, sesame oil 3 g, oil 6 g, starch 4 g, stock 2 g, water 60 g",
+      portions="皿=290|人前=290|plate=290")
+    C("yakiniku", "焼肉（牛カルビ）", "Yakiniku (grilled beef short plate)", "焼肉|焼き肉|やきにく|ヤキニク|牛カルビ焼肉",
+      "yakiniku|korean bbq|japanese bbq", "dish",
+      [("beef_belly", 150), ("soy_sauce", 10), ("sugar", 5), ("mirin", 5), ("sesame_oil", 2), ("garlic", 2)],
+      "Recipe (assumption), one serving: beef short plate 150 g, sauce of soy sauce 10 g, sugar 5 g, mirin 5 g, sesame oil 2 g, garlic 2 g",
+      portions="人前=174|皿=174")
+    C("yakiniku_teishoku", "焼肉定食", "Yakiniku set meal", "焼肉定食|焼き肉定食|焼肉ランチ",
+      "yakiniku set meal|yakiniku teishoku", "set_meal",
+      [("rice_cooked", 200), ("yakiniku", 120), ("cabbage", 50), ("miso_soup", 183)],
+      "Set meal (assumption): rice 200 g, yakiniku 120 g, shredded cabbage 50 g, miso soup 183 g",
+      portions="人前=553|食=553|セット=553|set=553", set_meal=True)
+    C("nori_bento", "のり弁当", "Nori bento (nori bento box)", "のり弁|のり弁当|海苔弁|海苔弁当|のりべん",
+      "nori bento|noriben", "set_meal",
+      [("rice_cooked", 250), ("nori", 3), ("katsuobushi", 2), ("soy_sauce", 5), ("cod", 50), ("flour", 8), ("vegetable_oil", 12),
+       ("chikuwa", 25), ("burdock", 20), ("sugar", 3)],
+      "Bento (assumption): rice 250 g, nori 3 g, okaka (bonito 2 g, soy sauce 5 g), white fish fry (cod 50 g, flour 8 g), chikuwa tempura 25 g, frying oil 12 g, kinpira 20 g, sugar 3 g",
+      portions="個=378|食=378|人前=378|パック=378", set_meal=True)
+    C("karaage_bento", "唐揚げ弁当", "Karaage bento", "唐揚げ弁当|からあげ弁当|から揚げ弁当|唐揚弁当",
+      "karaage bento|fried chicken bento", "set_meal",
+      [("rice_cooked", 250), ("karaage", 150), ("cabbage", 20), ("umeboshi", 5)],
+      "Bento (assumption): rice 250 g, karaage 150 g, cabbage 20 g, umeboshi 5 g",
+      portions="個=425|食=425|人前=425|パック=425", set_meal=True)
+    C("yakitori", "焼き鳥（もも・たれ）", "Yakitori (chicken thigh skewer, sauce)", "焼き鳥|焼鳥|やきとり|ヤキトリ|ねぎま",
+      "yakitori|chicken skewer|chicken skewers", "dish",
+      [("chicken_thigh", 30), ("negi", 5), ("soy_sauce", 2), ("mirin", 2), ("sugar", 1)],
+      "Recipe (assumption), one skewer: chicken thigh 30 g, negi 5 g, tare of soy sauce 2 g, mirin 2 g, sugar 1 g",
+      portions="本=40|串=40|piece=40", default_g=40)
+    C("ebi_fry", "エビフライ", "Fried breaded shrimp (ebi fry)", "エビフライ|えびフライ|海老フライ",
+      "fried shrimp|breaded shrimp", "dish",
+      [("shrimp", 25), ("flour", 3), ("egg_raw", 4), ("panko", 5), ("vegetable_oil", 5)],
+      "Recipe (assumption), one piece: shrimp 25 g, flour 3 g, egg 4 g, panko 5 g, absorbed oil 5 g",
+      portions="本=42|piece=42|尾=42", default_g=84)
+    C("potato_salad", "ポテトサラダ", "Japanese potato salad", "ポテトサラダ|ポテサラ|ぽてとさらだ",
+      "potato salad", "dish",
+      [("potato", 70), ("cucumber", 10), ("carrot", 5), ("ham", 5), ("mayonnaise", 12)],
+      "Recipe (assumption): potato 70 g, cucumber 10 g, carrot 5 g, ham 5 g, mayonnaise 12 g",
+      portions="皿=102|人前=102", default_g=102)
+    # ---------------- Western everyday
+    C("pancake", "パンケーキ", "Pancake", "パンケーキ|ホットケーキ|ぱんけーき|ほっとけーき",
+      "pancake|pancakes|hotcake|hotcakes", "sweet",
+      [("flour", 25), ("milk", 28), ("egg_raw", 8), ("sugar", 4), ("butter", 3)],
+      "Recipe (assumption), one 4-5 inch pancake: flour 25 g, milk 28 g, egg 8 g, sugar 4 g, butter 3 g",
+      portions="枚=68|piece=68|個=68")
+    C("muffin", "マフィン", "Muffin", "マフィン|まふぃん|ブルーベリーマフィン",
+      "muffin|muffins|blueberry muffin|blueberry muffins", "sweet",
+      [("flour", 40), ("sugar", 22), ("butter", 15), ("vegetable_oil", 5), ("egg_raw", 15), ("milk", 20), ("blueberries", 15)],
+      "Recipe (assumption), one bakery muffin: flour 40 g, sugar 22 g, butter 15 g, oil 5 g, egg 15 g, milk 20 g, blueberries 15 g",
+      portions="個=132|piece=132")
+    C("cookie", "クッキー", "Cookie", "クッキー|くっきー|ビスケット|チョコチップクッキー",
+      "cookie|cookies|chocolate chip cookie|chocolate chip cookies|biscuit", "sweet",
+      [("flour", 6), ("butter", 3), ("sugar", 3), ("egg_raw", 1), ("milk_chocolate", 2)],
+      "Recipe (assumption), one 15 g cookie: flour 6 g, butter 3 g, sugar 3 g, egg 1 g, chocolate 2 g",
+      portions="枚=15|個=15|piece=15", default_g=30)
+    C("scrambled_eggs", "スクランブルエッグ", "Scrambled eggs", "スクランブルエッグ|いり卵|炒り卵|すくらんぶるえっぐ",
+      "scrambled eggs|scrambled egg|scrambled", "egg",
+      [("egg_raw", 100), ("milk", 15), ("butter", 5)],
+      "Recipe (assumption): 2 eggs 100 g, milk 15 g, butter 5 g",
+      portions="皿=120|人前=120|egg=60|個=60|piece=60", default_g=120)
+    C("taco", "タコス", "Beef taco", "タコス|たこす",
+      "taco|tacos|beef taco|beef tacos", "dish",
+      [("flour", 20), ("vegetable_oil", 4), ("ground_beef_cooked", 35), ("cheddar", 10), ("lettuce", 10), ("tomato", 10)],
+      "Recipe (assumption), one taco: shell as flour 20 g + oil 4 g, cooked ground beef 35 g, cheddar 10 g, lettuce 10 g, tomato 10 g",
+      portions="個=89|piece=89", default_g=178)
+    C("burrito", "ブリトー", "Chicken burrito", "ブリトー|ぶりとー|ブリート",
+      "burrito|burritos|chicken burrito", "dish",
+      [("flour", 60), ("vegetable_oil", 8), ("rice_cooked", 100), ("chicken_breast_roasted", 70), ("cheddar", 25), ("cream", 15),
+       ("tomato", 30), ("lettuce", 15)],
+      "Recipe (assumption): tortilla as flour 60 g + oil 8 g, rice 100 g, roasted chicken 70 g, cheddar 25 g, cream 15 g, salsa (tomato) 30 g, lettuce 15 g",
+      portions="個=323|piece=323")
+    C("naan", "ナン", "Naan", "ナン|なん|ナンブレッド",
+      "naan|nan bread|naan bread", "bread",
+      [("flour", 60), ("yogurt_plain", 10), ("milk", 10), ("butter", 5), ("vegetable_oil", 3), ("sugar", 2)],
+      "Recipe (assumption), one naan: flour 60 g, yogurt 10 g, milk 10 g, butter 5 g, oil 3 g, sugar 2 g; the dough's water is not counted",
+      portions="枚=90|個=90|piece=90")
+    C("curry_sauce", "カレー（ルー）", "Curry (sauce, no rice)", "カレールー|カレーソース|チキンカレー|バターチキンカレー",
+      "chicken curry|butter chicken|curry sauce|chicken tikka masala", "dish",
+      [("chicken_thigh", 80), ("onion", 50), ("tomato_canned", 50), ("cream", 20), ("butter", 10), ("curry_roux", 15), ("water", 60)],
+      "Recipe (assumption): chicken thigh 80 g, onion 50 g, canned tomato 50 g, cream 20 g, butter 10 g, curry roux 15 g, water 60 g",
+      portions="皿=285|人前=285|bowl=285|plate=285")
+    C("granola", "グラノーラ", "Granola", "グラノーラ|ぐらのーら|フルグラ",
+      "granola", "grain",
+      [("oatmeal", 30), ("honey", 6), ("vegetable_oil", 5), ("almonds", 5), ("sugar", 4)],
+      "Recipe (assumption), one 50 g serving: oats 30 g, honey 6 g, oil 5 g, almonds 5 g, sugar 4 g",
+      portions="杯=50|bowl=50|cup=110|カップ=90", default_g=50)
+    C("almond_milk", "アーモンドミルク", "Almond milk (unsweetened)", "アーモンドミルク|アーモンド飲料|あーもんどみるく",
+      "almond milk|almond drink|unsweetened almond milk", "drink",
+      [("almonds", 2.5), ("water", 97.5)],
+      "Recipe (assumption): 2.5 % almonds in water, unsweetened",
+      portions="杯=200|glass=240|cup=240|本=200|パック=200", default_g=200, density=1.0)
+    C("chicken_nuggets", "チキンナゲット", "Chicken nuggets", "チキンナゲット|ナゲット|ちきんなげっと",
+      "chicken nuggets|chicken nugget|nuggets|nugget", "dish",
+      [("chicken_breast_skinless", 11), ("flour", 3), ("potato_starch", 1), ("vegetable_oil", 2.5), ("salt", 0.2)],
+      "Recipe (assumption), one 17.7 g nugget: skinless chicken breast 11 g, flour 3 g, starch 1 g, absorbed oil 2.5 g, salt 0.2 g",
+      portions="個=17.7|piece=17.7|ピース=17.7", default_g=106.2)

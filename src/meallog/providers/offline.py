@@ -16,7 +16,7 @@ from meallog.nutrition.parser import Phrase, detect_locale, parse_text
 from meallog.nutrition.types import ProviderItem, ProviderResult
 from meallog.nutrition.units import grams_for
 
-CONFIDENCE = {"exact": 0.9, "contained": 0.6, "none": 0.0}
+CONFIDENCE = {"alias": 0.9, "product": 0.9, "parent": 0.6, "fuzzy": 0.5, "none": 0.0}
 
 
 def _r1(x: float) -> float:
@@ -49,7 +49,7 @@ class OfflineProvider:
         n = food.per(grams)
         alcohol = n["alcohol_g"]
         return ProviderItem(
-            name=food.name(locale),
+            name=food.name(locale) if phrase.found.sure else phrase.name,  # "とんこつラーメン" stays itself
             food_id=food.food_id,
             quantity=phrase.quantity,
             unit=phrase.unit,
@@ -61,4 +61,6 @@ class OfflineProvider:
             alcohol_g=None if alcohol is None else _r1(alcohol),
             confidence=CONFIDENCE[phrase.match],
             raw=phrase.raw,
+            match=phrase.match,
+            match_note=phrase.found.why(),
         )
