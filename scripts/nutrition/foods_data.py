@@ -1067,8 +1067,8 @@ def define_batch4_everyday(mext, usda, composed):
       [("flour", 60), ("yogurt_plain", 10), ("milk", 10), ("butter", 5), ("vegetable_oil", 3), ("sugar", 2)],
       "Recipe (assumption), one naan: flour 60 g, yogurt 10 g, milk 10 g, butter 5 g, oil 3 g, sugar 2 g; the dough's water is not counted",
       portions="枚=90|個=90|piece=90")
-    C("curry_sauce", "カレー（ルー）", "Curry (sauce, no rice)", "カレールー|カレーソース|チキンカレー|バターチキンカレー",
-      "chicken curry|butter chicken|curry sauce|chicken tikka masala", "dish",
+    C("curry_sauce", "カレー（ルー）", "Curry (sauce, no rice)", "カレーソース|チキンカレー|バターチキンカレー",
+      "chicken curry|butter chicken|curry sauce", "dish",
       [("chicken_thigh", 80), ("onion", 50), ("tomato_canned", 50), ("cream", 20), ("butter", 10), ("curry_roux", 15), ("water", 60)],
       "Recipe (assumption): chicken thigh 80 g, onion 50 g, canned tomato 50 g, cream 20 g, butter 10 g, curry roux 15 g, water 60 g",
       portions="皿=285|人前=285|bowl=285|plate=285")

@@ -74,7 +74,7 @@ def norm_map(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     pos: list[int] = []
     for i, ch in enumerate(text):
-        for c in fold_char(unicodedata.normalize("NFKC", ch)):
+        for c in "".join(fold_char(n) for n in unicodedata.normalize("NFKC", ch)):
             chars.append(c)
             pos.append(i)
     return "".join(chars), pos

@@ -43,7 +43,7 @@ _KANJI = re.compile(rf"(?P<num>[一二三四五六七八九十]|半)\s*(?P<unit>
 _UNIT_NUM_TRAIL = re.compile(rf"^(?P<rest>.*?)\s*(?P<unit>{_UNIT_ALT})\s*(?P<num>{_NUM})$", _F)
 _UNIT_NUM_LEAD = re.compile(rf"^(?P<unit>{_UNIT_ALT})\s*(?P<num>{_NUM})\s*(?:の)?(?P<rest>.+)$", _F)
 _UNIT_OF = re.compile(rf"^(?P<unit>{_UNIT_ALT})\s+of\s+(?P<rest>.+)$", _F)
-_FILL_HEAD = re.compile(r"^(?:of\s+|the\s+|my\s+|a\s+|an\s+)+", re.IGNORECASE)  # never の: "のり弁"
+_FILL_HEAD = re.compile(r"^(?:of\s+|the\s+|my\s+)+", re.IGNORECASE)  # never の: "のり弁"
 _PARTICLE_HEAD = re.compile(r"^\s*[のをは](?=\S)")  # "1杯のご飯": only right after an amount
 # Meal labels ("朝:", "昼ごはん：", "Lunch:") name the meal, not a food: dropped before splitting.
 _LABEL = re.compile(
