@@ -333,6 +333,7 @@ def define(mext, usda, composed):
     define_batch2(mext, usda, composed)
     define_batch3_dishes(mext, usda, composed)
     define_batch4_everyday(mext, usda, composed)
+    define_batch5_everyday(mext, usda, composed)
 
 
 def define_batch1_dishes(mext, usda, composed):
@@ -675,11 +676,11 @@ def define_batch2(mext, usda, composed):
       "Apple juice, canned or bottled, unsweetened, without added ascorbic acid", 46, 0.1, 0.13, 11.3,
       portions="杯=210|glass=210|cup=248", default_g=210, density=1.048)
     U("beer", "ビール", "Beer", "ビール|びーる|生ビール|缶ビール|瓶ビール|ラガー",
-      "beer|beers|lager|lagers|pint of beer|ale", "alcohol", "SR", 168746,
+      "beer|beers|lager|lagers|ale", "alcohol", "SR", 168746,
       "Alcoholic beverage, beer, regular, all", 43, 0.46, 0, 3.55, None,
       portions="缶=351|can=356|ロング缶=502|中ジョッキ=351|ジョッキ=351|大瓶=637|中瓶=502|瓶=502|杯=351|glass=351|pint=475|bottle=356",
       default_g=351, density=1.003)
-    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|ワイン", "wine|red wine|glass of wine|glass of red wine|wines",
+    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|ワイン", "wine|red wine|wines",
       "alcohol", "SR", 173190, "Alcoholic beverage, wine, table, red", 85, 0.07, 0, 2.61, None,
       portions="杯=124|glass=149|グラス=124|bottle=746|本=746", default_g=124, density=0.994)
     M("sake", "日本酒", "Sake (futsushu)", "日本酒|にほんしゅ|清酒|お酒|酒|冷酒|熱燗",
@@ -1087,3 +1088,186 @@ def define_batch4_everyday(mext, usda, composed):
       [("chicken_breast_skinless", 11), ("flour", 3), ("potato_starch", 1), ("vegetable_oil", 2.5), ("salt", 0.2)],
       "Recipe (assumption), one 17.7 g nugget: skinless chicken breast 11 g, flour 3 g, starch 1 g, absorbed oil 2.5 g, salt 0.2 g",
       portions="個=17.7|piece=17.7|ピース=17.7", default_g=106.2)
+
+
+def define_batch5_everyday(mext, usda, composed):
+    """More everyday dishes and drinks of the realistic set: spirits, pasta, bakery, sweets, Western plates."""
+    C = composed
+    mext("whisky", "ウイスキー", "Whisky", "ウイスキー|ウィスキー|ウヰスキー|ういすきー",
+         "whisky|whiskey|scotch|bourbon", "alcohol", "16016", "＜アルコール飲料類＞　（蒸留酒類）　ウイスキー",
+         234, 0, 0, 0, 33.4, portions="ショット=30|shot=30|杯=30|glass=45|ダブル=60", default_g=30, density=0.95)
+    mext("shochu", "焼酎（本格焼酎）", "Shochu (single distilled)", "焼酎|しょうちゅう|本格焼酎|芋焼酎|麦焼酎",
+         "shochu", "alcohol", "16015", "＜アルコール飲料類＞　（蒸留酒類）　しょうちゅう　単式蒸留しょうちゅう",
+         144, 0, 0, 0, 20.5, portions="杯=60|glass=60|合=180", default_g=60, density=0.97)
+    mext("white_wine", "白ワイン", "White wine", "白ワイン|しろワイン|白ぶどう酒",
+         "white wine|chardonnay|sauvignon blanc", "alcohol", "16011", "＜アルコール飲料類＞　（醸造酒類）　ぶどう酒　白",
+         75, 0.1, 0, 2.0, 9.1, portions="杯=124|グラス=124|glass=150|bottle=750", default_g=124, density=0.99)
+    usda("maple_syrup", "メープルシロップ", "Maple syrup", "メープルシロップ|メイプルシロップ|シロップ",
+         "maple syrup|syrup|pancake syrup", "condiment", "SR", 169661, "Syrups, maple",
+         260, 0.04, 0.06, 67.04, portions="大さじ=20|tbsp=20|小さじ=7|tsp=7", default_g=40, density=1.33)
+    C("highball", "ハイボール", "Highball (whisky and soda)", "ハイボール|ハイボ|角ハイ|ウイスキーソーダ",
+      "highball|whisky soda|whiskey soda|whisky highball", "alcohol",
+      [("whisky", 30), ("water", 320)],
+      "Recipe (assumption): whisky 30 g topped with 320 g soda water (one 350 ml glass)",
+      portions="杯=350|グラス=350|glass=350|ジョッキ=350|缶=350", default_g=350, density=1.0)
+    C("shochu_mizuwari", "焼酎の水割り", "Shochu with water", "焼酎水割り|焼酎の水割り|水割り|お湯割り|焼酎お湯割り",
+      "shochu with water", "alcohol",
+      [("shochu", 60), ("water", 120)],
+      "Recipe (assumption): shochu 60 g with water 120 g",
+      portions="杯=180|グラス=180|glass=180", default_g=180, density=1.0)
+    C("lemon_sour", "レモンサワー", "Lemon sour (chuhai)", "レモンサワー|チューハイ|酎ハイ|サワー|レモンハイ|缶チューハイ",
+      "lemon sour|chuhai|shochu highball", "alcohol",
+      [("shochu", 60), ("sugar", 12), ("water", 278)],
+      "Recipe (assumption), one 350 ml glass or can: shochu 60 g, sugar 12 g, soda and lemon as water 278 g",
+      portions="杯=350|グラス=350|glass=350|ジョッキ=350|缶=350|can=350", default_g=350, density=1.0)
+    C("peperoncino", "ペペロンチーノ", "Spaghetti aglio e olio (peperoncino)", "ペペロンチーノ|ぺぺろんちーの|ペペロンチーニ",
+      "aglio e olio|spaghetti aglio olio|peperoncino", "dish",
+      [("pasta_boiled", 250), ("olive_oil", 20), ("garlic", 5), ("salt", 1)],
+      "Recipe (assumption): boiled spaghetti 250 g (100 g dry), olive oil 20 g, garlic 5 g, salt 1 g",
+      portions="皿=276|人前=276|plate=276")
+    C("carbonara", "カルボナーラ", "Spaghetti carbonara", "カルボナーラ|かるぼなーら",
+      "carbonara|spaghetti carbonara|pasta carbonara", "dish",
+      [("pasta_boiled", 250), ("bacon", 30), ("egg_raw", 50), ("cream", 40), ("parmesan", 10), ("olive_oil", 5)],
+      "Recipe (assumption): boiled spaghetti 250 g, bacon 30 g, egg 50 g, cream 40 g, parmesan 10 g, olive oil 5 g",
+      portions="皿=385|人前=385|plate=385")
+    C("champon", "ちゃんぽん", "Champon (Nagasaki noodle soup)", "ちゃんぽん|チャンポン|長崎ちゃんぽん",
+      "champon", "dish",
+      [("chuka_men_raw", 130), ("milk", 100), ("water", 250), ("chicken_stock_granules", 5), ("pork_belly", 40), ("shrimp", 20),
+       ("squid", 20), ("cabbage", 60), ("bean_sprouts", 40), ("kamaboko", 10), ("vegetable_oil", 8)],
+      "Recipe (assumption): noodles 130 g, milk 100 g, water 250 g, stock 5 g, pork belly 40 g, shrimp 20 g, squid 20 g, cabbage 60 g, bean sprouts 40 g, kamaboko 10 g, oil 8 g",
+      portions="杯=683|bowl=683|人前=683")
+    C("tantanmen", "担々麺", "Tantanmen (sesame chili ramen)", "担々麺|坦々麺|担担麺|たんたんめん|タンタンメン",
+      "tantanmen|dandan noodles|tan tan ramen", "dish",
+      [("chuka_men_raw", 120), ("water", 300), ("sesame_seeds", 25), ("pork_ground", 40), ("miso", 10), ("soy_sauce", 10),
+       ("sesame_oil", 8), ("chicken_stock_granules", 5), ("komatsuna", 30)],
+      "Recipe (assumption): noodles 120 g, water 300 g, sesame paste as sesame seeds 25 g, ground pork 40 g, miso 10 g, soy sauce 10 g, chili/sesame oil 8 g, stock 5 g, greens 30 g",
+      portions="杯=548|bowl=548|人前=548")
+    C("tsukemen", "つけ麺", "Tsukemen (dipping ramen)", "つけ麺|つけめん|ツケメン",
+      "tsukemen|dipping ramen", "dish",
+      [("chuka_men_raw", 200), ("water", 150), ("soy_sauce", 20), ("pork_belly", 40), ("katsuobushi", 3), ("vegetable_oil", 10),
+       ("sugar", 5), ("egg_boiled", 25)],
+      "Recipe (assumption): thick raw noodles 200 g, dipping soup of water 150 g, soy sauce 20 g, bonito 3 g, fat 10 g, sugar 5 g; chashu 40 g, half egg 25 g",
+      portions="杯=453|人前=453|bowl=453")
+    C("tendon", "天丼", "Tempura rice bowl (tendon)", "天丼|てんどん|天どん|海老天丼",
+      "tendon|tempura bowl|tempura rice bowl", "dish",
+      [("rice_cooked", 250), ("shrimp", 40), ("kabocha", 30), ("eggplant", 30), ("flour", 25), ("egg_raw", 10),
+       ("vegetable_oil", 22), ("mentsuyu", 30), ("sugar", 5)],
+      "Recipe (assumption): rice 250 g, tempura of shrimp 40 g, kabocha 30 g, eggplant 30 g (flour 25 g, egg 10 g, absorbed oil 22 g), sauce of mentsuyu 30 g and sugar 5 g",
+      portions="杯=442|人前=442|bowl=442")
+    C("kaisendon", "海鮮丼", "Sashimi rice bowl (kaisendon)", "海鮮丼|かいせんどん|海鮮どん|刺身丼",
+      "kaisendon|seafood bowl|sashimi bowl", "dish",
+      [("rice_cooked", 250), ("salmon_raw", 30), ("yellowtail", 30), ("squid", 20), ("shrimp", 20), ("scallop", 20),
+       ("soy_sauce", 8), ("nori", 1)],
+      "Recipe (assumption): rice 250 g, salmon 30 g, yellowtail 30 g, squid 20 g, shrimp 20 g, scallop 20 g, soy sauce 8 g, nori 1 g",
+      portions="杯=379|人前=379|bowl=379")
+    C("katsu_curry", "カツカレー", "Katsu curry", "カツカレー|かつカレー|カツカレーライス",
+      "katsu curry|pork cutlet curry", "dish",
+      [("curry_rice", 474), ("tonkatsu", 138)],
+      "Recipe (assumption): one curry rice (474 g) topped with one tonkatsu (138 g)",
+      portions="皿=612|人前=612|plate=612")
+    C("dorayaki", "どら焼き", "Dorayaki", "どら焼き|どらやき|ドラ焼き|銅鑼焼き",
+      "dorayaki", "sweet",
+      [("flour", 25), ("egg_raw", 15), ("sugar", 15), ("honey", 3), ("anko", 35)],
+      "Recipe (assumption), one dorayaki: flour 25 g, egg 15 g, sugar 15 g, honey 3 g, anko 35 g; the batter's water is not counted",
+      portions="個=93|piece=93")
+    C("daifuku", "大福", "Daifuku (mochi with red bean paste)", "大福|だいふく|豆大福|大福もち",
+      "daifuku|mochi", "sweet",
+      [("potato_starch", 2), ("anko", 40), ("sugar", 5), ("rice_raw", 30)],
+      "Recipe (assumption), one daifuku: glutinous rice as raw rice 30 g, anko 40 g, sugar 5 g, starch 2 g; water not counted",
+      portions="個=77|piece=77")
+    C("senbei", "せんべい", "Rice cracker (senbei)", "せんべい|煎餅|おせんべい|しょうゆせんべい|揚げせん",
+      "rice cracker|rice crackers|senbei", "snack",
+      [("rice_raw", 18), ("soy_sauce", 2)],
+      "Recipe (assumption), one 20 g cracker: rice 18 g (as rice flour), soy sauce 2 g; water baked off",
+      portions="枚=20|piece=20|個=20|袋=100", default_g=40)
+    C("shortcake", "ショートケーキ", "Strawberry shortcake", "ショートケーキ|いちごのショートケーキ|苺ショート",
+      "strawberry shortcake|shortcake", "sweet",
+      [("flour", 20), ("egg_raw", 25), ("sugar", 25), ("butter", 5), ("cream", 35), ("strawberry", 15)],
+      "Recipe (assumption), one slice: sponge of flour 20 g, egg 25 g, sugar 20 g, butter 5 g; whipped cream 35 g with sugar 5 g; strawberry 15 g",
+      portions="個=125|piece=125|切れ=125|slice=125")
+    C("cream_puff", "シュークリーム", "Cream puff", "シュークリーム|しゅーくりーむ|シュー",
+      "cream puff|cream puffs|choux cream", "sweet",
+      [("flour", 10), ("butter", 8), ("egg_raw", 20), ("milk", 45), ("sugar", 12), ("cream", 10), ("potato_starch", 4)],
+      "Recipe (assumption), one puff: choux of flour 10 g, butter 8 g, egg 15 g; custard of milk 45 g, egg 5 g, sugar 12 g, starch 4 g; cream 10 g",
+      portions="個=109|piece=109")
+    C("donut", "ドーナツ", "Doughnut", "ドーナツ|ドーナッツ|どーなつ|オールドファッション",
+      "donut|donuts|doughnut|doughnuts|glazed donut", "sweet",
+      [("flour", 30), ("sugar", 10), ("egg_raw", 5), ("milk", 10), ("vegetable_oil", 12), ("butter", 2)],
+      "Recipe (assumption), one ring doughnut: flour 30 g, sugar 10 g (with glaze), egg 5 g, milk 10 g, absorbed oil 12 g, butter 2 g",
+      portions="個=69|piece=69")
+    C("croissant", "クロワッサン", "Croissant", "クロワッサン|くろわっさん",
+      "croissant|croissants|butter croissant", "bread",
+      [("flour", 30), ("butter", 15), ("milk", 6), ("sugar", 3), ("egg_raw", 3)],
+      "Recipe (assumption), one croissant: flour 30 g, butter 15 g, milk 6 g, sugar 3 g, egg 3 g; water baked off",
+      portions="個=57|piece=57")
+    C("melon_pan", "メロンパン", "Melon pan", "メロンパン|めろんぱん",
+      "melon pan|melon bread", "bread",
+      [("flour", 60), ("sugar", 20), ("butter", 15), ("egg_raw", 10), ("milk", 15)],
+      "Recipe (assumption), one melon pan: flour 60 g, sugar 20 g, butter 15 g, egg 10 g, milk 15 g; water baked off",
+      portions="個=120|piece=120")
+    C("anpan", "あんパン", "Anpan (sweet bean bun)", "あんパン|あんぱん|アンパン|つぶあんパン|こしあんパン",
+      "anpan|red bean bun", "bread",
+      [("flour", 35), ("sugar", 5), ("butter", 3), ("milk", 10), ("anko", 45)],
+      "Recipe (assumption), one bun: flour 35 g, sugar 5 g, butter 3 g, milk 10 g, anko 45 g",
+      portions="個=98|piece=98")
+    C("matcha_latte", "抹茶ラテ", "Matcha latte", "抹茶ラテ|まっちゃラテ|抹茶オレ|グリーンティーラテ",
+      "matcha latte|green tea latte", "drink",
+      [("milk", 250), ("sugar", 15), ("green_tea", 50)],
+      "Recipe (assumption), one 315 g cup: milk 250 g, sugar 15 g, matcha as tea 50 g",
+      portions="杯=315|cup=315", default_g=315, density=1.03)
+    C("bubble_tea", "タピオカミルクティー", "Bubble milk tea", "タピオカミルクティー|タピオカ|タピオカドリンク",
+      "bubble tea|boba tea|boba|milk tea with tapioca", "drink",
+      [("black_tea", 250), ("milk", 100), ("sugar", 25), ("potato_starch", 50)],
+      "Recipe (assumption), one 500 ml cup: tea 250 g, milk 100 g, sugar 25 g, tapioca pearls as starch 50 g",
+      portions="杯=425|cup=425", default_g=425, density=1.05)
+    C("milk_tea_bottle", "ミルクティー", "Milk tea (sweetened)", "ミルクティー|ミルクティ|ロイヤルミルクティー|午後ティー",
+      "milk tea|sweet milk tea", "drink",
+      [("black_tea", 380), ("milk", 80), ("sugar", 20)],
+      "Recipe (assumption), one 480 g serving: tea 380 g, milk 80 g, sugar 20 g",
+      portions="杯=240|本=500|cup=240", default_g=240, density=1.03)
+    C("canned_coffee", "缶コーヒー", "Canned coffee (milk and sugar)", "缶コーヒー|缶コーヒ|微糖コーヒー|コーヒー飲料",
+      "canned coffee", "drink",
+      [("coffee_black", 155), ("milk", 20), ("sugar", 10)],
+      "Recipe (assumption), one 185 g can: coffee 155 g, milk 20 g, sugar 10 g",
+      portions="缶=185|can=185|本=185", default_g=185, density=1.02)
+    C("smoothie", "スムージー", "Fruit smoothie", "スムージー|フルーツスムージー",
+      "smoothie|fruit smoothie|banana smoothie", "drink",
+      [("banana", 100), ("strawberry", 80), ("yogurt_plain", 100), ("orange_juice", 100)],
+      "Recipe (assumption), one 380 g smoothie: banana 100 g, strawberries 80 g, yogurt 100 g, orange juice 100 g",
+      portions="杯=380|cup=380|glass=380", default_g=380, density=1.05)
+    C("hot_dog", "ホットドッグ", "Hot dog", "ホットドッグ|ほっとどっぐ|ホットドック",
+      "hot dog|hot dogs|hotdog", "dish",
+      [("bread_roll", 45), ("sausage", 50), ("ketchup", 10), ("onion", 5)],
+      "Recipe (assumption): bun as bread roll 45 g, frankfurter 50 g, ketchup 10 g, onion 5 g",
+      portions="個=110|piece=110|本=110")
+    C("mac_and_cheese", "マカロニチーズ", "Macaroni and cheese", "マカロニチーズ|マカロニアンドチーズ|マックアンドチーズ",
+      "mac and cheese|macaroni and cheese|mac n cheese", "dish",
+      [("pasta_boiled", 180), ("cheddar", 40), ("milk", 50), ("butter", 10), ("flour", 5)],
+      "Recipe (assumption): boiled macaroni 180 g, cheddar 40 g, milk 50 g, butter 10 g, flour 5 g",
+      portions="皿=285|人前=285|cup=200|bowl=285|plate=285")
+    C("quesadilla", "ケサディーヤ", "Chicken quesadilla", "ケサディーヤ|ケサディア|ケサディージャ",
+      "quesadilla|quesadillas|chicken quesadilla", "dish",
+      [("flour", 60), ("vegetable_oil", 10), ("cheddar", 50), ("chicken_breast_roasted", 60), ("onion", 15)],
+      "Recipe (assumption): two tortillas as flour 60 g + oil 10 g, cheddar 50 g, roasted chicken 60 g, onion 15 g",
+      portions="個=195|piece=195|皿=195|plate=195")
+    C("california_roll", "カリフォルニアロール", "California roll", "カリフォルニアロール|かりふぉるにあろーる",
+      "california roll|california rolls|sushi roll|sushi rolls", "dish",
+      [("rice_cooked", 150), ("vinegar", 10), ("sugar", 5), ("avocado", 25), ("kamaboko", 25), ("cucumber", 15), ("mayonnaise", 8),
+       ("nori", 2), ("sesame_seeds", 2)],
+      "Recipe (assumption), one 8-piece roll: rice 150 g with vinegar 10 g and sugar 5 g, avocado 25 g, imitation crab as kamaboko 25 g, cucumber 15 g, mayonnaise 8 g, nori 2 g, sesame 2 g",
+      portions="本=242|roll=242|皿=242|個=30|piece=30", default_g=242)
+    C("waffle", "ワッフル", "Waffle", "ワッフル|わっふる|ベルギーワッフル",
+      "waffle|waffles|belgian waffle", "sweet",
+      [("flour", 35), ("milk", 40), ("egg_raw", 15), ("butter", 8), ("sugar", 6)],
+      "Recipe (assumption), one 7-inch waffle: flour 35 g, milk 40 g, egg 15 g, butter 8 g, sugar 6 g",
+      portions="個=104|piece=104|枚=104")
+    C("avocado_toast", "アボカドトースト", "Avocado toast", "アボカドトースト|アボトースト",
+      "avocado toast", "bread",
+      [("bread_shokupan", 50), ("avocado", 50), ("olive_oil", 5), ("salt", 0.5)],
+      "Recipe (assumption): one 50 g slice of toast, avocado 50 g, olive oil 5 g, salt 0.5 g",
+      portions="枚=105.5|slice=105.5|piece=105.5")
+    C("pbj_sandwich", "ピーナッツバターとジャムのサンドイッチ", "Peanut butter and jelly sandwich", "PB&Jサンド|ピーナッツバターサンド",
+      "peanut butter and jelly sandwich|pb&j|pbj|peanut butter and jelly|peanut butter sandwich", "dish",
+      [("bread_shokupan", 56), ("peanut_butter", 32), ("jam", 20)],
+      "Recipe (assumption): two 28 g slices of bread, peanut butter 32 g (2 tbsp), jam 20 g",
+      portions="個=108|piece=108")

@@ -115,7 +115,7 @@ def test_any_provider_result_normalizes_and_adapts_to_valid_v1(
 
 TYPED = ["たこ焼き", "8個", "big", "mac", "meal", "ビール", "350ml缶", "茶碗1杯", "ラーメソ", "bananna",
          "朝:", "Lunch:",
-         "とんこつ", "ラーメン", "の", "と", "with", "extra", "10", "99999", "個", "本", "粒", "tall", "grande", 
+         "とんこつ", "ラーメン", "の", "と", "with", "extra", "10", "99999", "個", "本", "粒", "tall", "grande",
          "12 oz",
          "ストロングゼロ", "diet", "🍜", "大盛り", "half", "ご飯", "1合", "ナゲット"]
 typed_text = st.one_of(st.text(max_size=60), st.lists(st.sampled_from(TYPED), max_size=10).map(" ".join),
