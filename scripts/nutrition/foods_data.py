@@ -307,7 +307,7 @@ def define(mext, usda, composed):
          "orange juice|oj|orange juices",
          "drink", "SR", 169098, "Orange juice, raw (Includes foods for USDA's Food Distribution Program)",
          45, 0.7, 0.2, 10.4,
-         portions="杯=210|glass=210|cup=248|本=210", default_g=210, density=1.048)
+         portions="杯=210|glass=210|cup=248|本=210|serving@en=248", default_g=210, density=1.048)
     # ------------------------------------------------------------------ fast food / western
     usda("french_fries", "フライドポテト", "French fries",
          "フライドポテト|ふらいどぽてと|ポテトフライ|フレンチフライ|ポテト",
@@ -611,11 +611,11 @@ def define_batch2(mext, usda, composed):
         M(fid, ja, en, aja, aen, "vegetable", num, sname, kcal, p, f, c, portions=portions, default_g=dg)
     # ---------------- fruit (MEXT)
     M("banana", "バナナ", "Banana", "バナナ|ばなな", "banana|bananas", "fruit", "07107", "バナナ　生",
-      93, 1.1, 0.2, 22.5, portions="本=90|piece=90", default_g=90)
+      93, 1.1, 0.2, 22.5, portions="本=90|piece=90|piece@en=118|serving@en=118", default_g=90)
     M("apple", "りんご", "Apple", "りんご|リンゴ|林檎", "apple|apples", "fruit", "07148", "りんご　皮なし　生",
-      53, 0.1, 0.2, 15.5, portions="個=220|piece=220", default_g=220)
+      53, 0.1, 0.2, 15.5, portions="個=220|piece=220|piece@en=182|serving@en=182", default_g=220)
     M("strawberry", "いちご", "Strawberry", "いちご|イチゴ|苺|ストロベリー", "strawberry|strawberries", "fruit",
-      "07012", "いちご　生", 31, 0.9, 0.1, 8.5, portions="個=15|piece=15|パック=300", default_g=75)
+      "07012", "いちご　生", 31, 0.9, 0.1, 8.5, portions="個=15|piece=15|パック=300|cup=152|serving@en=152", default_g=75)
     M("kiwi", "キウイフルーツ", "Kiwifruit", "キウイ|キウイフルーツ|キウィ", "kiwi|kiwis|kiwifruit|kiwi fruit",
       "fruit", "07054", "キウイフルーツ　緑肉種　生", 51, 1.0, 0.2, 13.4, portions="個=100|piece=100", default_g=100)
     M("mandarin_canned", "みかん缶", "Canned mandarin orange", "みかん缶|みかんの缶詰", "canned mandarin|canned mandarin oranges",
@@ -908,7 +908,7 @@ def define_batch4_everyday(mext, usda, composed):
          91, 21.7, 0.7, 0.1, portions="個=10|piece=10", default_g=50)
     usda("blueberries", "ブルーベリー", "Blueberries", "ブルーベリー|ぶるーべりー",
          "blueberries|blueberry|fresh blueberries", "fruit", "SR", 171711, "Blueberries, raw",
-         57, 0.74, 0.33, 14.49, portions="cup=148|カップ=120|粒=1.5|handful=40", default_g=75)
+         57, 0.74, 0.33, 14.49, portions="cup=148|カップ=120|粒=1.5|handful=40|serving@en=148", default_g=75)
     usda("raspberries", "ラズベリー", "Raspberries", "ラズベリー|らずべりー|木いちご",
          "raspberries|raspberry", "fruit", "SR", 167755, "Raspberries, raw",
          52, 1.2, 0.65, 11.94, portions="cup=123|粒=4|handful=40", default_g=60)
@@ -1036,7 +1036,7 @@ def define_batch4_everyday(mext, usda, composed):
       "pancake|pancakes|hotcake|hotcakes", "sweet",
       [("flour", 25), ("milk", 28), ("egg_raw", 8), ("sugar", 4), ("butter", 3)],
       "Recipe (assumption), one 4-5 inch pancake: flour 25 g, milk 28 g, egg 8 g, sugar 4 g, butter 3 g",
-      portions="枚=68|piece=68|個=68")
+      portions="枚=68|piece=68|個=68|piece@en=40", default_g=204)
     C("muffin", "マフィン", "Muffin", "マフィン|まふぃん|ブルーベリーマフィン",
       "muffin|muffins|blueberry muffin|blueberry muffins", "sweet",
       [("flour", 40), ("sugar", 22), ("butter", 15), ("vegetable_oil", 5), ("egg_raw", 15), ("milk", 20), ("blueberries", 15)],
@@ -1054,9 +1054,9 @@ def define_batch4_everyday(mext, usda, composed):
       portions="皿=120|人前=120|egg=60|個=60|piece=60", default_g=120)
     C("taco", "タコス", "Beef taco", "タコス|たこす",
       "taco|tacos|beef taco|beef tacos", "dish",
-      [("flour", 20), ("vegetable_oil", 4), ("ground_beef_cooked", 35), ("cheddar", 10), ("lettuce", 10), ("tomato", 10)],
-      "Recipe (assumption), one taco: shell as flour 20 g + oil 4 g, cooked ground beef 35 g, cheddar 10 g, lettuce 10 g, tomato 10 g",
-      portions="個=89|piece=89", default_g=178)
+      [("flour", 12), ("vegetable_oil", 3), ("ground_beef_cooked", 30), ("cheddar", 10), ("lettuce", 10), ("tomato", 10)],
+      "Recipe (assumption), one taco: shell as flour 12 g + oil 3 g, cooked ground beef 30 g, cheddar 10 g, lettuce 10 g, tomato 10 g",
+      portions="個=75|piece=75", default_g=150)
     C("burrito", "ブリトー", "Chicken burrito", "ブリトー|ぶりとー|ブリート",
       "burrito|burritos|chicken burrito", "dish",
       [("flour", 60), ("vegetable_oil", 8), ("rice_cooked", 100), ("chicken_breast_roasted", 70), ("cheddar", 25), ("cream", 15),
@@ -1244,7 +1244,7 @@ def define_batch5_everyday(mext, usda, composed):
       "mac and cheese|macaroni and cheese|mac n cheese", "dish",
       [("pasta_boiled", 180), ("cheddar", 40), ("milk", 50), ("butter", 10), ("flour", 5)],
       "Recipe (assumption): boiled macaroni 180 g, cheddar 40 g, milk 50 g, butter 10 g, flour 5 g",
-      portions="皿=285|人前=285|cup=200|bowl=285|plate=285")
+      portions="皿=285|人前=285|cup=200|bowl=285|plate=285", default_g=220)
     C("quesadilla", "ケサディーヤ", "Chicken quesadilla", "ケサディーヤ|ケサディア|ケサディージャ",
       "quesadilla|quesadillas|chicken quesadilla", "dish",
       [("flour", 60), ("vegetable_oil", 10), ("cheddar", 50), ("chicken_breast_roasted", 60), ("onion", 15)],
@@ -1271,3 +1271,33 @@ def define_batch5_everyday(mext, usda, composed):
       [("bread_shokupan", 56), ("peanut_butter", 32), ("jam", 20)],
       "Recipe (assumption): two 28 g slices of bread, peanut butter 32 g (2 tbsp), jam 20 g",
       portions="個=108|piece=108")
+    C("kinpira_gobo", "きんぴらごぼう", "Kinpira gobo (braised burdock and carrot)", "きんぴらごぼう|きんぴら|金平ごぼう|きんぴらゴボウ",
+      "kinpira gobo|kinpira", "dish",
+      [("burdock", 50), ("carrot", 15), ("sesame_oil", 4), ("soy_sauce", 6), ("sugar", 4), ("mirin", 5), ("sesame_seeds", 1)],
+      "Recipe (assumption), one side dish: burdock 50 g, carrot 15 g, sesame oil 4 g, soy sauce 6 g, sugar 4 g, mirin 5 g, sesame 1 g",
+      portions="皿=85|人前=85|小鉢=85")
+    C("purin", "プリン", "Custard pudding (purin)", "プリン|ぷりん|カスタードプリン|焼きプリン",
+      "custard pudding|pudding|flan|creme caramel", "sweet",
+      [("milk", 70), ("egg_raw", 25), ("sugar", 12)],
+      "Recipe (assumption), one 107 g cup: milk 70 g, egg 25 g, sugar 12 g (with caramel)",
+      portions="個=107|piece=107|カップ=107")
+    C("curry_pan", "カレーパン", "Curry bread (fried)", "カレーパン|かれーぱん",
+      "curry bread|curry bun|kare pan", "bread",
+      [("flour", 40), ("sugar", 3), ("curry_roux", 8), ("pork_ground", 10), ("onion", 10), ("panko", 5), ("vegetable_oil", 10)],
+      "Recipe (assumption), one fried bun: flour 40 g, sugar 3 g, filling of curry roux 8 g, ground pork 10 g, onion 10 g, panko 5 g, absorbed oil 10 g",
+      portions="個=86|piece=86")
+    C("kimchi", "キムチ", "Kimchi (napa cabbage)", "キムチ|きむち|白菜キムチ",
+      "kimchi|kimchee", "vegetable",
+      [("hakusai", 90), ("garlic", 2), ("ginger", 1), ("sugar", 2), ("salt", 3), ("negi", 2)],
+      "Recipe (assumption), per 100 g: napa cabbage 90 g, garlic 2 g, ginger 1 g, sugar 2 g, salt 3 g, negi 2 g (chili not counted)",
+      portions="皿=50|人前=50|パック=100", default_g=50)
+    C("tomato_soup", "トマトスープ", "Tomato soup", "トマトスープ|とまとすーぷ",
+      "tomato soup|cream of tomato soup", "soup",
+      [("tomato_canned", 180), ("onion", 20), ("butter", 5), ("sugar", 5), ("consomme", 3), ("water", 40)],
+      "Recipe (assumption), one 253 g bowl: canned tomato 180 g, onion 20 g, butter 5 g, sugar 5 g, bouillon 3 g, water 40 g",
+      portions="杯=253|cup=245|bowl=253|皿=253", default_g=253, density=1.03)
+    C("mixed_berries", "ミックスベリー", "Mixed berries", "ミックスベリー|ベリーミックス|ベリー",
+      "mixed berries|berries|berry mix", "fruit",
+      [("strawberry", 50), ("blueberries", 50), ("raspberries", 50)],
+      "Mix (assumption), one 150 g cup: strawberries 50 g, blueberries 50 g, raspberries 50 g",
+      portions="cup=150|カップ=120|handful=40|杯=150", default_g=150)

@@ -158,7 +158,7 @@ def _table_item(it: ProviderItem, food: Food, locale: str, how: str = "alias", w
         if provider_grams is not None and provider_grams > 0:
             grams: float = provider_grams  # an amount the provider read that has no unit of its own
         else:
-            grams, basis = food.default_portion_g, "table_default"
+            grams, basis = grams_for(food, None, None, locale=locale).grams or food.default_portion_g, "table_default"
     else:
         amount = grams_for(food, quantity, unit, locale=locale)
         if amount.how == "unknown_unit":

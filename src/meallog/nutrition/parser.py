@@ -43,7 +43,7 @@ _KANJI = re.compile(rf"(?P<num>[一二三四五六七八九十]|半)\s*(?P<unit>
 _UNIT_NUM_TRAIL = re.compile(rf"^(?P<rest>.*?)\s*(?P<unit>{_UNIT_ALT})\s*(?P<num>{_NUM})$", _F)
 _UNIT_NUM_LEAD = re.compile(rf"^(?P<unit>{_UNIT_ALT})\s*(?P<num>{_NUM})\s*(?:の)?(?P<rest>.+)$", _F)
 _UNIT_OF = re.compile(rf"^(?P<unit>{_UNIT_ALT})\s+of\s+(?P<rest>.+)$", _F)
-_FILL_HEAD = re.compile(r"^(?:of\s+|the\s+|my\s+)+", re.IGNORECASE)  # never の: "のり弁"
+_FILL_HEAD = re.compile(r"^(?:of\s+|the\s+|my\s+|extra\s+|more\s+|added\s+|追加の?|追い)+", re.IGNORECASE)  # never の: "のり弁"
 _PARTICLE_HEAD = re.compile(r"^\s*[のをは](?=\S)")  # "1杯のご飯": only right after an amount
 # Meal labels ("朝:", "昼ごはん：", "Lunch:") name the meal, not a food: dropped before splitting.
 _LABEL = re.compile(
@@ -245,6 +245,11 @@ def parse_phrase(raw: str, table: FoodTable) -> Phrase:
         halved, _ = _strip_words(text, HALF_WORDS)
         name, qty, unit, found = _read(halved if normalize_name(halved) else text, table)
         size = 1.0
+    if found.how == "parent" and unit is None and found.food is not None:  # "ビール 中瓶": a unit, no modifier
+        word = found.modifier.strip()
+        if found.food.portion(word) is not None or word.casefold() in UNIT_ALIASES:
+            unit, base = word, (name[: name.find(word)] + name[name.find(word) + len(word):]).strip()
+            name, found = (base, exact(base, table)) if exact(base, table).food is not None else (name, found)
     if unit is None and qty is None and name.startswith("半") and table.lookup(name[1:]) is not None:
         name, half = name[1:], half * 0.5
         found = exact(name, table)

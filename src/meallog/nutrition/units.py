@@ -60,6 +60,7 @@ UNIT_ALIASES: dict[str, str] = {
     "strip": "strip", "strips": "strip", "link": "link", "links": "link", "pint": "pint", "pints": "pint",
     "おちょこ": "おちょこ", "湯のみ": "湯のみ", "茶碗": "茶碗", "つまみ": "つまみ", "pinch": "pinch",
     "short": "short", "tall": "tall", "grande": "grande", "venti": "venti", "fl oz": "oz",
+    "中瓶": "中瓶", "大瓶": "大瓶", "小瓶": "小瓶", "ロング缶": "ロング缶", "大ジョッキ": "大ジョッキ",
 }
 VAGUE_UNITS = frozenset({"少し", "少々", "ちょっと", "適量", "some", "a little", "a bit", "a few", "little"})
 
@@ -139,9 +140,9 @@ def grams_for(food: Food, quantity: float | None, unit: str | None, *, locale: s
     q = 1.0 if quantity is None else max(float(quantity), 0.0)
     u = canonical_unit(unit)
     if u is None:
-        if quantity is None:
-            return Amount(food.default_portion_g, "default")
-        per = food.portion("個") or food.portion("piece")
+        if quantity is None:  # one serving, the text language's own when the table lists one
+            return Amount(food.portion(f"serving@{locale}") or food.default_portion_g, "default")
+        per = food.portion(f"piece@{locale}") or food.portion("個") or food.portion("piece")
         if per is not None:
             return Amount(q * per, "count")
         if q < 2 or not q.is_integer():  # 大盛り 1.5, half 0.5, "1 burrito": servings, not pieces
