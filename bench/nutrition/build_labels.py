@@ -73,7 +73,7 @@ MEALS: list[tuple[str, list[tuple[str, float | None]]]] = [
     ("卵かけご飯", [("tkg", 205)]),
     ("納豆ご飯", [("natto_gohan", 198)]),
     ("カフェオレ", [("cafe_au_lait", 200)]),
-    ("latte", [("cafe_au_lait", 200)]),
+    ("latte", [("cafe_latte", 250)]),
     ("sandwich and coffee", [("sandwich", 147), ("coffee_black", 150)]),
     ("bacon and eggs with toast", [("bacon_and_eggs", 128), ("bread_shokupan", 60)]),
     ("3 sausages and 2 slices of bacon", [("sausage", 60), ("bacon", 36)]),

@@ -81,7 +81,7 @@ def define(mext, usda, composed):
          "grilled salmon|baked salmon|cooked salmon|broiled salmon",
          "fish", "SR", 175168, "Fish, salmon, Atlantic, farmed, cooked, dry heat",
          206, 22.1, 12.35, 0,
-         portions="切れ=80|slice=80|fillet=80|piece=80", default_g=80)
+         portions="切れ=80|slice=80|fillet=80|piece=80|serving@en=150|fillet@en=150", default_g=80)
     mext("mackerel_raw", "さば（生）", "Chub mackerel, raw",
          "鯖|さば|サバ|まさば|真鯖",
          "mackerel|mackerels|chub mackerel",
@@ -378,7 +378,7 @@ def define_batch2(mext, usda, composed):
     # ---------------- grain / bread / noodle (MEXT)
     M("oatmeal", "オートミール", "Oatmeal (rolled oats, dry)", "オートミール|おーとみーる|オーツ|オーツ麦",
       "oatmeal|oats|rolled oats|porridge oats", "grain", "01004", "えんばく　オートミール",
-      350, 13.7, 5.7, 69.1, portions="大さじ=6|cup=80|カップ=80|杯=30", default_g=30)
+      350, 13.7, 5.7, 69.1, portions="大さじ=6|cup=80|カップ=80|杯=30|serving@en=40", default_g=30)
     M("cornflakes", "コーンフレーク", "Corn flakes", "コーンフレーク|こーんふれーく|シリアル",
       "corn flakes|cornflakes|cereal|breakfast cereal", "grain", "01137", "とうもろこし　コーンフレーク",
       380, 7.8, 1.7, 83.6, portions="杯=40|bowl=40|cup=25", default_g=40)
@@ -865,8 +865,8 @@ def define_batch3_dishes(mext, usda, composed):
       [("cornflakes", 40), ("milk", 200)],
       "Recipe (assumption): corn flakes 40 g, milk 200 g",
       portions="杯=240|bowl=240")
-    C("cafe_au_lait", "カフェオレ", "Cafe au lait", "カフェオレ|カフェラテ|ラテ|ミルクコーヒー|コーヒー牛乳",
-      "latte|cafe latte|caffe latte|cafe au lait|coffee with milk|white coffee", "drink",
+    C("cafe_au_lait", "カフェオレ", "Cafe au lait", "カフェオレ|ミルクコーヒー|コーヒー牛乳",
+      "cafe au lait|coffee with milk|white coffee", "drink",
       [("coffee_black", 100), ("milk", 100)],
       "Recipe (assumption): brewed coffee 100 g + milk 100 g (unsweetened)",
       portions="杯=200|cup=240|mug=300|glass=200", density=1.015)
@@ -1046,7 +1046,7 @@ def define_batch4_everyday(mext, usda, composed):
       "cookie|cookies|chocolate chip cookie|chocolate chip cookies|biscuit", "sweet",
       [("flour", 6), ("butter", 3), ("sugar", 3), ("egg_raw", 1), ("milk_chocolate", 2)],
       "Recipe (assumption), one 15 g cookie: flour 6 g, butter 3 g, sugar 3 g, egg 1 g, chocolate 2 g",
-      portions="枚=15|個=15|piece=15", default_g=30)
+      portions="枚=10|個=10|piece=10|piece@en=15", default_g=30)
     C("scrambled_eggs", "スクランブルエッグ", "Scrambled eggs", "スクランブルエッグ|いり卵|炒り卵|すくらんぶるえっぐ",
       "scrambled eggs|scrambled egg|scrambled", "egg",
       [("egg_raw", 100), ("milk", 15), ("butter", 5)],
@@ -1222,8 +1222,8 @@ def define_batch5_everyday(mext, usda, composed):
       portions="杯=425|cup=425", default_g=425, density=1.05)
     C("milk_tea_bottle", "ミルクティー", "Milk tea (sweetened)", "ミルクティー|ミルクティ|ロイヤルミルクティー|午後ティー",
       "milk tea|sweet milk tea", "drink",
-      [("black_tea", 380), ("milk", 80), ("sugar", 20)],
-      "Recipe (assumption), one 480 g serving: tea 380 g, milk 80 g, sugar 20 g",
+      [("black_tea", 370), ("milk", 100), ("sugar", 30)],
+      "Recipe (assumption), one 500 g bottle: tea 370 g, milk 100 g, sugar 30 g",
       portions="杯=240|本=500|cup=240", default_g=240, density=1.03)
     C("canned_coffee", "缶コーヒー", "Canned coffee (milk and sugar)", "缶コーヒー|缶コーヒ|微糖コーヒー|コーヒー飲料",
       "canned coffee", "drink",
@@ -1301,3 +1301,13 @@ def define_batch5_everyday(mext, usda, composed):
       [("strawberry", 50), ("blueberries", 50), ("raspberries", 50)],
       "Mix (assumption), one 150 g cup: strawberries 50 g, blueberries 50 g, raspberries 50 g",
       portions="cup=150|カップ=120|handful=40|杯=150", default_g=150)
+    C("cafe_latte", "カフェラテ", "Caffe latte", "カフェラテ|ラテ|カフェラッテ|ホットラテ|アイスラテ",
+      "latte|cafe latte|caffe latte|iced latte|hot latte", "drink",
+      [("coffee_black", 40), ("milk", 210)],
+      "Recipe (assumption), one 250 g cup: espresso as brewed coffee 40 g, steamed milk 210 g (unsweetened)",
+      portions="杯=250|cup=250|mug=300|glass=250", default_g=250, density=1.025)
+    C("ohitashi", "ほうれん草のおひたし", "Spinach ohitashi", "ほうれん草のおひたし|おひたし|お浸し|ほうれんそうのおひたし",
+      "ohitashi|spinach ohitashi", "vegetable",
+      [("spinach", 70), ("soy_sauce", 5), ("dashi", 10), ("katsuobushi", 1)],
+      "Recipe (assumption), one side dish: boiled spinach 70 g, soy sauce 5 g, dashi 10 g, bonito flakes 1 g",
+      portions="皿=86|人前=86|小鉢=86")

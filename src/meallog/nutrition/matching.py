@@ -28,6 +28,7 @@ HEAD_WORDS = ("ケーキ", "cake", "pie", "パイ", "soup", "スープ", "salad"
               "tea", "鍋", "ラーメン", "そば", "noodle", "ミルク", "milk", "弁当", "bar", "roll", "焼き", "揚げ",
               "fried", "chips", "まん", "bowl", "丼", "弁", "butter", "バター", "oil", "オイル")
 MIN_COVERAGE = 0.5  # a parent's name must cover at least half of the text's name
+MIN_HEAD_COVERAGE = 0.34  # a third when it is the name's head (its last word)
 FUZZY_THRESHOLD = 85.0  # rapidfuzz ratio (0-100) on normalised names; below it nothing matches
 FUZZY_MIN_LEN = 4  # shorter names are too easy to confuse ("tea" / "pea")
 # Kana that people (and IMEs) swap: ソ/ン, ツ/シ, ー/一, ロ/口, ヘ/へ, カ/力, エ/工, ニ/二.
@@ -115,7 +116,8 @@ def _parent(name: str, table: FoodTable) -> FoodMatch:
     if not spans:
         return NONE
     a, b, fid, alias = max(spans, key=lambda s: (s[1], len(s[3]), -s[0]))
-    if len(alias) / len(norm) < MIN_COVERAGE:
+    head = not normalize_name(name[b:])  # the alias ends the name: it is the head noun ("pepperoni pizza")
+    if len(alias) / len(norm) < (MIN_HEAD_COVERAGE if head else MIN_COVERAGE):
         return NONE
     outside = (name[:a] + " " + name[b:]).strip()
     out_norm = normalize_name(outside)

@@ -145,6 +145,10 @@ def match_food(item: ProviderItem, table: FoodTable) -> tuple[Food | None, str, 
     return found.food, found.how, found.why()
 
 
+def _has_numbers(it: ProviderItem) -> bool:
+    return any(_num(v) is not None for v in (it.kcal, it.protein_g, it.fat_g, it.carbs_g))
+
+
 def _table_item(it: ProviderItem, food: Food, locale: str, how: str = "alias", why: str = "") -> _Item:
     quantity, unit = _num(it.quantity), it.unit
     provider_grams = _num(it.grams)
@@ -358,6 +362,8 @@ def normalize(
     sums = [0.0, 0.0, 0.0, 0.0]
     for index, it in enumerate(result.items):
         food, how, why = match_food(it, table)
+        if food is not None and it.food_id is None and how in ("parent", "fuzzy") and _has_numbers(it):
+            food = None  # a provider's own numbers for "whisky sour" beat a guess at its parent
         work = (
             _table_item(it, food, locale, how, why)
             if food is not None

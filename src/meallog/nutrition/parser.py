@@ -42,8 +42,11 @@ _TRAIL_X = re.compile(rf"^(?P<rest>.*?)\s*[x×*]\s*(?P<num>{_NUM})$", _F)
 _KANJI = re.compile(rf"(?P<num>[一二三四五六七八九十]|半)\s*(?P<unit>{_UNIT_ALT})")
 _UNIT_NUM_TRAIL = re.compile(rf"^(?P<rest>.*?)\s*(?P<unit>{_UNIT_ALT})\s*(?P<num>{_NUM})$", _F)
 _UNIT_NUM_LEAD = re.compile(rf"^(?P<unit>{_UNIT_ALT})\s*(?P<num>{_NUM})\s*(?:の)?(?P<rest>.+)$", _F)
+# "トースト 2枚 バター": an amount between two words of one name.
+_MID = re.compile(rf"^(?P<a>\S.*?)\s+(?P<num>{_NUM})\s*(?P<unit>{_UNIT_ALT})\s+(?P<b>\S.*)$", _F)
 _UNIT_OF = re.compile(rf"^(?P<unit>{_UNIT_ALT})\s+of\s+(?P<rest>.+)$", _F)
-_FILL_HEAD = re.compile(r"^(?:of\s+|the\s+|my\s+|extra\s+|more\s+|added\s+|追加の?|追い)+", re.IGNORECASE)  # never の: "のり弁"
+# Never a leading の here: "のり弁" keeps it (an amount's の goes with the amount, see _PARTICLE_HEAD).
+_FILL_HEAD = re.compile(r"^(?:of\s+|the\s+|my\s+|extra\s+|more\s+|added\s+|追加の?|追い)+", re.IGNORECASE)
 _PARTICLE_HEAD = re.compile(r"^\s*[のをは](?=\S)")  # "1杯のご飯": only right after an amount
 # Meal labels ("朝:", "昼ごはん：", "Lunch:") name the meal, not a food: dropped before splitting.
 _LABEL = re.compile(
@@ -183,6 +186,9 @@ def _amount(phrase: str) -> tuple[str, float | None, str | None]:
     m = _TRAIL.match(s)
     if m and m.group("rest").strip():
         return m.group("rest"), _num(m.group("num")), m.group("unit")
+    m = _MID.match(s)
+    if m and not _LATIN_UNIT.match(m.group("unit")):
+        return f"{m.group('a')} {m.group('b')}", _num(m.group("num")), m.group("unit")
     m = _KANJI.search(s)
     if m:
         rest = (s[: m.start()] + " " + s[m.end():]).strip()
