@@ -693,7 +693,7 @@ def define_batch3_dishes(mext, usda, composed):
     usda("pizza", "ピザ", "Cheese pizza", "ピザ|ぴざ|ピッツァ|チーズピザ|マルゲリータ",
          "pizza|pizzas|cheese pizza|slice of pizza|pizza slice|pizza slices", "dish", "SR", 170317,
          "Pizza, cheese topping, regular crust, frozen, cooked", 268, 10.36, 12.28, 29.02,
-         portions="切れ=81|枚=81|slice=81|piece=81", default_g=162)
+         portions="切れ=81|枚=81|slice=81|piece=81|slice@en=107|piece@en=107|serving@en=214", default_g=162)
     C("tonkatsu", "とんかつ", "Tonkatsu (breaded pork cutlet)", "とんかつ|トンカツ|豚カツ|ロースカツ|ロースかつ|カツ",
       "tonkatsu|pork cutlet|pork cutlets|breaded pork cutlet", "dish",
       [("pork_loin", 100), ("flour", 6), ("egg_raw", 10), ("panko", 10), ("vegetable_oil", 12)],

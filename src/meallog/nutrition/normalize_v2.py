@@ -310,8 +310,11 @@ def _never_zero(item: _Item, table: FoodTable, mode: NeverZeroMode) -> None:
     if item.food is not None:
         _estimate(item, table, item.food.category, "category")
         return
-    if item.category == ZERO:
+    if item.category == ZERO:  # an unknown 麦茶 or diet soda: estimated at 0 by its category, and said so
         item.tags.append(TAG_ZERO_CALORIE)
+        item.status, item.basis = "estimated", "category"
+        item.source, item.source_id = "estimate", f"category:{ZERO}"
+        item.why = "estimate: zero-calorie drink"
         return
     if item.category is not None:
         _estimate(item, table, item.category, "category")
