@@ -114,3 +114,41 @@ def test_english_slice_of_bread_is_a_us_slice(offline: OfflineProvider) -> None:
 
 def test_chocolate_cake_is_no_chocolate(table: FoodTable) -> None:
     assert resolve("チョコレートケーキ", table).food is None
+
+
+def test_unknown_zero_calorie_drink_is_an_honest_zero_estimate(offline: OfflineProvider) -> None:
+    (item,) = v2(offline, "麦茶").items
+    assert item.status == "estimated" and item.kcal == 0 and TAG_ZERO_CALORIE in item.tags
+
+
+def test_provider_numbers_beat_a_guess_at_the_parent() -> None:
+    from meallog.nutrition.types import ProviderItem, ProviderResult
+
+    def one(item: ProviderItem) -> RecordV2:
+        return normalize(ProviderResult(items=(item,), provider="gemini", model="m"), options=V2Options(),
+                         pipeline_version="t")
+
+    with_numbers = one(ProviderItem(name="激辛カツ丼", kcal=950, protein_g=30, fat_g=30, carbs_g=120)).items[0]
+    assert with_numbers.food_id is None and with_numbers.kcal == 950 and "provider_values" in with_numbers.tags
+    bare = one(ProviderItem(name="激辛カツ丼")).items[0]
+    assert bare.food_id == "katsudon" and bare.status == "estimated" and TAG_PARENT_MODIFIER in bare.tags
+
+
+@pytest.mark.parametrize("text, food_id, grams", [
+    ("ビール 中瓶", "beer", 502), ("トースト 2枚 バター", "butter_toast", 136), ("昼食: ご飯", "rice_cooked", 150),
+    ("Dinner - 2 eggs", "egg_raw", 100), ("コップ1杯の牛乳", "milk", 206), ("ラーメン🍜", "ramen", 571),
+])
+def test_units_labels_containers_and_emoji(offline: OfflineProvider, text: str, food_id: str, grams: float) -> None:
+    (item,) = v2(offline, text).items
+    assert item.food_id == food_id and item.grams == pytest.approx(grams, abs=1)
+
+
+def test_serving_and_piece_sizes_follow_the_text_language(offline: OfflineProvider) -> None:
+    assert v2(offline, "banana").items[0].grams == 118 and v2(offline, "バナナ").items[0].grams == 90
+    assert v2(offline, "2 cookies").items[0].grams == 30 and v2(offline, "クッキー 2枚").items[0].grams == 20
+
+
+def test_head_final_parent_and_its_limits(table: FoodTable) -> None:
+    found = resolve("pepperoni pizza", table)
+    assert found.how == "parent" and found.food is not None and found.food.food_id == "pizza"
+    assert resolve("diet coke", table).food is None  # "diet" takes the energy out: no cola
