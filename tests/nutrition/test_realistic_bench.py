@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from bench.nutrition.run import REALISTIC, TARGETS, evaluate_realistic, load
 
 # Where v2 stands today (the target for within-range is 0.90): never fall below it.
