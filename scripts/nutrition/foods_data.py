@@ -100,7 +100,7 @@ def define(mext, usda, composed):
          "chicken breast|chicken breasts",
          "meat", "11219", "＜鳥肉類＞　にわとり　［若どり・主品目］　むね　皮つき　生",
          133, 21.3, 5.9, 0.1,
-         portions="枚=250|piece=120", default_g=100)
+         portions="枚=250|piece=120|serving@en=170", default_g=100)
     mext("chicken_breast_skinless", "鶏むね肉（皮なし）", "Chicken breast, skinless, raw",
          "鶏むね皮なし|鶏むね肉皮なし|皮なし鶏むね|皮なし鶏むね肉|鶏胸肉皮なし",
          "skinless chicken breast|skinless chicken breasts|chicken breast without skin",
@@ -311,7 +311,7 @@ def define(mext, usda, composed):
     # ------------------------------------------------------------------ fast food / western
     usda("french_fries", "フライドポテト", "French fries",
          "フライドポテト|ふらいどぽてと|ポテトフライ|フレンチフライ|ポテト",
-         "french fries|fries|french fry|chips|potato fries",
+         "french fries|fries|french fry|potato fries",
          "snack", "SR", 170698, "Fast foods, potato, french fried in vegetable oil",
          312, 3.43, 14.73, 41.44,
          portions="個=117|serving=117|S=74|M=117|L=154|人前=117", default_g=117)
@@ -437,7 +437,7 @@ def define_batch2(mext, usda, composed):
       171, 17.5, 12.0, 0, portions="パック=200", default_g=100)
     M("chicken_wing", "手羽先", "Chicken wing tip section (tebasaki)", "手羽先|てばさき|手羽|チキンウィング",
       "chicken wing|chicken wings|wings|wing", "meat", "11285", "＜鳥肉類＞　にわとり　［若どり・主品目］　手羽さき　皮つき　生",
-      207, 17.4, 16.2, 0, portions="本=35|piece=35", default_g=105)
+      207, 17.4, 16.2, 0, portions="本=35|piece=35|serving@en=210", default_g=105)
     M("chicken_drumette", "手羽元", "Chicken drumette (tebamoto)", "手羽元|てばもと",
       "chicken drumette|chicken drumettes|drumette|drumettes", "meat", "11286", "＜鳥肉類＞　にわとり　［若どり・主品目］　手羽もと　皮つき　生",
       175, 18.2, 12.8, 0, portions="本=40|piece=40", default_g=120)
@@ -477,7 +477,7 @@ def define_batch2(mext, usda, composed):
     U("beef_steak", "ビーフステーキ", "Beef sirloin steak, broiled", "ステーキ|ビーフステーキ|牛ステーキ|サーロインステーキ",
       "steak|steaks|beef steak|sirloin steak", "meat", "SR", 168729,
       "Beef, top sirloin, steak, separable lean and fat, trimmed to 1/8\" fat, choice, cooked, broiled",
-      257, 26.8, 15.75, 0, portions="枚=150|piece=150", default_g=150)
+      257, 26.8, 15.75, 0, portions="枚=150|piece=150|serving@en=227", default_g=150)
     U("turkey_breast", "七面鳥むね肉（焼き）", "Turkey breast, roasted", "七面鳥|ターキー|ターキーブレスト",
       "turkey|turkey breast|roast turkey", "meat", "SR", 171496, "Turkey, whole, breast, meat only, cooked, roasted",
       147, 30.13, 2.08, 0, portions="枚=28|slice=28", default_g=100)
@@ -641,7 +641,7 @@ def define_batch2(mext, usda, composed):
         ("walnuts", "くるみ", "Walnuts", "くるみ|クルミ|胡桃", "walnut|walnuts", "snack", 170187, "Nuts, walnuts, english", 654, 15.23, 65.21, 13.71, "粒=4|handful=30", 30),
         ("peanuts", "ピーナッツ", "Peanuts, dry-roasted", "ピーナッツ|落花生|らっかせい|ピーナツ", "peanut|peanuts", "snack", 173806, "Peanuts, all types, dry-roasted, without salt", 587, 24.35, 49.66, 21.26, "粒=1|handful=30", 30),
         ("pistachios", "ピスタチオ", "Pistachios", "ピスタチオ", "pistachio|pistachios", "snack", 170185, "Nuts, pistachio nuts, dry roasted, without salt added", 572, 21.05, 45.82, 28.28, "handful=30", 30),
-        ("potato_chips", "ポテトチップス", "Potato chips", "ポテトチップス|ポテチ|ぽてち|ポテトチップ", "potato chips|crisps|chips bag", "snack", 169677, "Snacks, potato chips, plain, salted", 532, 6.39, 33.98, 53.83, "袋=60|bag=28|oz=28", 60),
+        ("potato_chips", "ポテトチップス", "Potato chips", "ポテトチップス|ポテチ|ぽてち|ポテトチップ", "potato chips|crisps|chips bag|chips", "snack", 169677, "Snacks, potato chips, plain, salted", 532, 6.39, 33.98, 53.83, "袋=60|bag=28|oz=28", 60),
         ("milk_chocolate", "ミルクチョコレート", "Milk chocolate", "チョコ|チョコレート|ミルクチョコ|ミルクチョコレート|板チョコ", "chocolate|milk chocolate|chocolate bar|chocolate bars", "sweet", 167587, "Candies, milk chocolate", 535, 7.65, 29.66, 59.4, "枚=50|片=5|bar=44|piece=5", 50),
         ("dark_chocolate", "ダークチョコレート", "Dark chocolate 70-85%", "ダークチョコ|ダークチョコレート|ハイカカオチョコ|高カカオチョコ", "dark chocolate", "sweet", 170273, "Chocolate, dark, 70-85% cacao solids", 598, 7.79, 42.63, 45.9, "片=5|piece=5|bar=101", 25),
         ("peanut_butter", "ピーナッツバター", "Peanut butter", "ピーナッツバター|ピーナツバター", "peanut butter", "condiment", 172470, "Peanut butter, smooth style, without salt", 598, 22.21, 51.36, 22.31, "大さじ=17|tbsp=16", 16),
@@ -1102,8 +1102,8 @@ def define_batch5_everyday(mext, usda, composed):
     mext("white_wine", "白ワイン", "White wine", "白ワイン|しろワイン|白ぶどう酒",
          "white wine|chardonnay|sauvignon blanc", "alcohol", "16011", "＜アルコール飲料類＞　（醸造酒類）　ぶどう酒　白",
          75, 0.1, 0, 2.0, 9.1, portions="杯=124|グラス=124|glass=150|bottle=750", default_g=124, density=0.99)
-    usda("maple_syrup", "メープルシロップ", "Maple syrup", "メープルシロップ|メイプルシロップ|シロップ",
-         "maple syrup|syrup|pancake syrup", "condiment", "SR", 169661, "Syrups, maple",
+    usda("maple_syrup", "メープルシロップ", "Maple syrup", "メープルシロップ|メイプルシロップ",
+         "maple syrup", "condiment", "SR", 169661, "Syrups, maple",
          260, 0.04, 0.06, 67.04, portions="大さじ=20|tbsp=20|小さじ=7|tsp=7", default_g=40, density=1.33)
     C("highball", "ハイボール", "Highball (whisky and soda)", "ハイボール|ハイボ|角ハイ|ウイスキーソーダ",
       "highball|whisky soda|whiskey soda|whisky highball", "alcohol",

@@ -8,7 +8,7 @@ import pytest
 from bench.nutrition.run import REALISTIC, TARGETS, evaluate_realistic, load
 
 # Where v2 stands today (the target for within-range is 0.90): never fall below it.
-WITHIN_RANGE_FLOOR = 0.86
+WITHIN_RANGE_FLOOR = 0.875
 
 
 @pytest.fixture(scope="module")
