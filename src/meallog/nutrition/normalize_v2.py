@@ -1,7 +1,9 @@
 """v2 normalization: a provider result -> DTO v2 record, from the food table. Pure and deterministic.
 
-Per item: canonical food match (the provider's ``food_id``, else an exact normalised alias; a name
-the table does not know is never swapped for a near food: status ``unmatched`` + ``unknown_food``),
+Per item: canonical food match (the provider's ``food_id``, else ``matching.resolve`` of the name:
+only an exact alias or product is ``ok``; a known dish + unknown words or a typo is ``estimated`` with
+``parent_modifier`` / ``fuzzy_match``; a name the table does not know is ``unmatched`` +
+``unknown_food``), per-item caps by category (``kcal_capped``),
 unit -> grams (a cup follows the text's locale), nutrients = the table's LISTED values scaled by
 grams (never recomputed for table-backed items), an Atwater check (4/4/9 + alcohol 7) recorded on
 every item, ATWATER_SIMPLE_SCALE for provider-estimated items only, NEVER_ZERO_MODE, set-meal

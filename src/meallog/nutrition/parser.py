@@ -1,9 +1,12 @@
 """Meal text -> phrases (name, quantity, unit, matched food). Deterministic, never raises. Pure.
 
 Splits on と 、 ， , ・ / ; & + newlines and the words "and", "with", "plus", except inside a food
-name the table knows (豆腐とわかめの味噌汁, "bacon and eggs"). Quantities may come before or after the
-name ("2 eggs", "卵 2個", "卵2個", "1杯のご飯", "egg x2"); ASCII and full-width digits, decimals,
-fractions (1/2, ½), 半分 / half, 大盛り / large (x1.5), 小盛り / small (x0.7).
+name the table knows (豆腐とわかめの味噌汁, "bacon and eggs") or a word holding one (とんこつ,
+"mac and cheese"): names are matched longest-first before the split. Meal labels ("朝:", "Lunch:")
+and emoji are dropped; containers resolve ("350ml缶" is 350 ml, "茶碗1杯" is 1 杯). Quantities may
+come before or after the name ("2 eggs", "卵 2個", "卵2個", "1杯のご飯", "egg x2"); ASCII and
+full-width digits, decimals, fractions (1/2, ½), 半分 / half, 大盛り / large (x1.5), 小盛り / small
+(x0.7), the last only before a food they can size ("big mac meal" is a product).
 """
 
 from __future__ import annotations
