@@ -242,7 +242,7 @@ def _sizeable(found: FoodMatch) -> bool:
 
 def parse_phrase(raw: str, table: FoodTable) -> Phrase:
     whole = exact(_clean(raw), table)
-    if whole.food is not None:  # the whole phrase is a name ("big mac meal", "ご飯大盛り" is not)
+    if whole.food is not None:  # the whole phrase is a name: "big mac meal" holds no size word
         return Phrase(raw=raw, name=_clean(raw), quantity=None, unit=None, found=whole)
     text, cup = _drink_size(raw)
     sized, size = _strip_words(text, SIZE_WORDS)
@@ -254,11 +254,12 @@ def parse_phrase(raw: str, table: FoodTable) -> Phrase:
         halved, _ = _strip_words(text, HALF_WORDS)
         name, qty, unit, found = _read(halved if normalize_name(halved) else text, table)
         size = 1.0
-    if found.how == "parent" and unit is None and found.food is not None:  # "ビール 中瓶": a unit, no modifier
+    if found.how == "parent" and unit is None:  # "ビール 中瓶": the "modifier" is a unit of the food
         word = found.modifier.strip()
-        if found.food.portion(word) is not None or word.casefold() in UNIT_ALIASES:
-            unit, base = word, (name[: name.find(word)] + name[name.find(word) + len(word):]).strip()
-            name, found = (base, exact(base, table)) if exact(base, table).food is not None else (name, found)
+        base = name.replace(word, " ", 1).strip()
+        bare = exact(base, table)
+        if bare.food is not None and (bare.food.portion(word) is not None or word.casefold() in UNIT_ALIASES):
+            name, unit, found = base, word, bare
     if unit is None and qty is None and name.startswith("半") and table.lookup(name[1:]) is not None:
         name, half = name[1:], half * 0.5
         found = exact(name, table)
