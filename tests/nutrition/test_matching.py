@@ -152,3 +152,13 @@ def test_head_final_parent_and_its_limits(table: FoodTable) -> None:
     found = resolve("pepperoni pizza", table)
     assert found.how == "parent" and found.food is not None and found.food.food_id == "pizza"
     assert resolve("diet coke", table).food is None  # "diet" takes the energy out: no cola
+
+
+@pytest.mark.parametrize("name", ["peas", "ちくわぶ", "胡麻団子", "egg roll", "oat milk", "soy latte", "granola bar"])
+def test_near_names_that_are_other_foods_match_nothing(table: FoodTable, name: str) -> None:
+    assert resolve(name, table).food is None
+
+
+def test_an_absurd_amount_is_capped_and_tagged(offline: OfflineProvider) -> None:
+    (item,) = v2(offline, "ご飯 5000g").items
+    assert item.kcal == 1500 and "kcal_capped" in item.tags

@@ -26,16 +26,23 @@ SURE: frozenset[str] = frozenset({"alias", "product"})
 HEAD_WORDS = ("ケーキ", "cake", "pie", "パイ", "soup", "スープ", "salad", "サラダ", "sandwich", "定食", "丼",
               "炒め", "煮", "カレー", "curry", "ソース", "sauce", "パン", "bread", "ジュース", "juice", "茶",
               "tea", "鍋", "ラーメン", "そば", "noodle", "ミルク", "milk", "弁当", "bar", "roll", "焼き", "揚げ",
-              "fried", "chips", "まん", "bowl", "丼", "弁", "butter", "バター", "oil", "オイル")
+              "fried", "chips", "まん", "bowl", "弁", "butter", "バター", "oil", "オイル", "団子", "餅", "饅頭",
+              "まんじゅう")
 MIN_COVERAGE = 0.5  # a parent's name must cover at least half of the text's name
 MIN_HEAD_COVERAGE = 0.34  # a third when it is the name's head (its last word)
-FUZZY_THRESHOLD = 85.0  # rapidfuzz ratio (0-100) on normalised names; below it nothing matches
-FUZZY_MIN_LEN = 4  # shorter names are too easy to confuse ("tea" / "pea")
+FUZZY_THRESHOLD = 88.0  # rapidfuzz ratio (0-100) on normalised names; below it nothing matches ("ちくわぶ" 86)
+FUZZY_MIN_LEN = 4  # shorter names are too easy to confuse ("tea" / "pea"); kana are denser than letters
+FUZZY_MIN_LEN_LATIN = 5  # "peas" is no "pear"
 # Kana that people (and IMEs) swap: ソ/ン, ツ/シ, ー/一, ロ/口, ヘ/へ, カ/力, エ/工, ニ/二.
 CONFUSABLE = str.maketrans({"そ": "ん", "つ": "し", "一": "ー", "口": "ろ", "力": "か", "工": "え", "二": "に"})
 PRODUCT_SOURCES = frozenset({"PUBLISHED"})
 # Modifiers that take the energy out of their parent: "diet coke" is no cola, "ゼロ" no beer.
 ZERO_MODIFIERS = ("diet", "zero", "ゼロ", "無糖", "sugarfree", "sugar free", "カロリーゼロ", "ノンアル", "nonalcoholic")
+# Modifiers that name a stand-in for the parent: "oat milk" is no milk, "soy latte" no latte.
+SUBSTITUTE_MODIFIERS = ("oat", "soy", "coconut", "almond", "rice", "plant", "vegan", "オーツ", "ココナッツ", "豆乳",
+                        "アーモンド", "ライス", "大豆", "ソイ", "代替")
+# Aliases too generic to be anyone's parent: an "egg roll" is no bread roll, a "granola bar" no bar.
+NO_PARENT = frozenset({"roll", "rolls", "bar", "bars", "かけ"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +123,14 @@ def _parent(name: str, table: FoodTable) -> FoodMatch:
     if not spans:
         return NONE
     a, b, fid, alias = max(spans, key=lambda s: (s[1], len(s[3]), -s[0]))
+    if alias in NO_PARENT or len(normalize_name(name[b:])) == 1:  # "ちくわぶ" is no ちくわ
+        return NONE
     head = not normalize_name(name[b:])  # the alias ends the name: it is the head noun ("pepperoni pizza")
     if len(alias) / len(norm) < (MIN_HEAD_COVERAGE if head else MIN_COVERAGE):
         return NONE
     outside = (name[:a] + " " + name[b:]).strip()
     out_norm = normalize_name(outside)
-    if any(normalize_name(h) in out_norm for h in HEAD_WORDS + ZERO_MODIFIERS):
+    if any(normalize_name(h) in out_norm for h in HEAD_WORDS + ZERO_MODIFIERS + SUBSTITUTE_MODIFIERS):
         return NONE
     return FoodMatch(food=table.by_id[fid], how="parent", alias=alias, modifier=outside)
 
@@ -134,7 +143,7 @@ def _fuzzy_keys(table: FoodTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _fuzzy(name: str, table: FoodTable) -> FoodMatch:
     norm = normalize_name(name)
-    if len(norm) < FUZZY_MIN_LEN:
+    if len(norm) < (FUZZY_MIN_LEN_LATIN if norm.isascii() else FUZZY_MIN_LEN):
         return NONE
     keys, folded = _fuzzy_keys(table)
     hit = process.extractOne(norm.translate(CONFUSABLE), folded, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
