@@ -225,10 +225,14 @@ def _read_rows(p: Path) -> list[Food]:
         return [food_from_row(r) for r in csv.DictReader(fh) if (r.get("food_id") or "").strip()]
 
 
-@lru_cache(maxsize=8)
 def load_foods(path: str | Path | None = None) -> FoodTable:
     """The table at ``path``, read once per path; default: the shipped generic foods (``data/foods.csv``)
     followed by the products (``data/products.csv``), so a generic row wins a shared alias."""
+    return _load(None if path is None else str(Path(path)))  # load_foods() and load_foods(None): one table
+
+
+@lru_cache(maxsize=8)
+def _load(path: str | None) -> FoodTable:
     if path is not None:
         return build_table(_read_rows(Path(path)))
     return build_table([*_read_rows(DEFAULT_PATH), *_read_rows(PRODUCTS_PATH)])

@@ -95,23 +95,37 @@ def latin_ok(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
-def alias_spans(text: str, table: FoodTable) -> list[tuple[int, int, str, str]]:
-    """(start, end, food_id, alias) of every alias occurrence in ``text`` (original indices, end exclusive)."""
-    norm, pos = norm_map(text)
-    out: list[tuple[int, int, str, str]] = []
-    if not norm:
-        return out
+@lru_cache(maxsize=8)
+def _by_first_char(table: FoodTable) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Aliases by their first character, longest first: a text is scanned once, not once per alias."""
+    index: dict[str, list[tuple[str, str]]] = {}
     for alias, fid in table.aliases_by_length():
-        if len(alias) > len(norm):
-            continue
-        start = norm.find(alias)
-        while start != -1:
+        index.setdefault(alias[0], []).append((alias, fid))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def alias_spans(text: str, table: FoodTable) -> list[tuple[int, int, str, str]]:
+    """(start, end, food_id, alias) of every alias occurrence in ``text`` (original indices, end exclusive),
+    longest aliases first."""
+    norm, pos = norm_map(text)
+    found: list[tuple[int, str, int, int, int, str]] = []  # (-len, alias, start, a, b, food_id)
+    index = _by_first_char(table)
+    for start, ch in enumerate(norm):
+        for alias, fid in index.get(ch, ()):
+            if not norm.startswith(alias, start):
+                continue
             a, b = pos[start], pos[start + len(alias) - 1] + 1
             latin = alias[0].isascii() or alias[-1].isascii()
             if not latin or latin_ok(text, a, b):
-                out.append((a, b, fid, alias))
-            start = norm.find(alias, start + 1)
-    return out
+                found.append((-len(alias), alias, start, a, b, fid))
+    found.sort()
+    return [(a, b, fid, alias) for _, alias, _, a, b, fid in found]
+
+
+def warm(table: FoodTable) -> None:
+    """Build the per-table indexes now (the wiring calls it), so no request pays for them."""
+    _by_first_char(table)
+    _fuzzy_keys(table)
 
 
 def _parent(name: str, table: FoodTable) -> FoodMatch:
@@ -162,6 +176,7 @@ def exact(name: str, table: FoodTable) -> FoodMatch:
     return FoodMatch(food=food, how=_how_exact(food), alias=normalize_name(name))
 
 
+@lru_cache(maxsize=4096)
 def resolve(name: str, table: FoodTable, *, fuzzy: bool = True) -> FoodMatch:
     """The food ``name`` names: exact alias, else a parent dish + modifier, else a typo (fuzzy), else none."""
     found = exact(name, table)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from meallog.nutrition.categories import category_estimates
 from meallog.nutrition.foods import FoodTable, load_foods
+from meallog.nutrition.matching import warm
 from meallog.nutrition.parser import Phrase, detect_locale, parse_text
 from meallog.nutrition.types import ProviderItem, ProviderResult
 from meallog.nutrition.units import grams_for
@@ -30,6 +32,8 @@ class OfflineProvider:
 
     def __init__(self, *, foods: FoodTable | None = None, foods_path: str | Path | None = None) -> None:
         self.foods = foods if foods is not None else load_foods(foods_path)
+        warm(self.foods)  # the matcher's indexes and category estimates: built here, not in a request
+        category_estimates(self.foods)
         self.model = f"offline-table-{self.foods.version or 'unknown'}"
 
     def parse(self, text: str, *, locale: str | None = None) -> ProviderResult:
