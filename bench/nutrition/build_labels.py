@@ -47,7 +47,7 @@ MEALS: list[tuple[str, list[tuple[str, float | None]]]] = [
     ("日本酒 1合と刺身", [("sake", 180), ("sashimi", 130)]),
     ("cheeseburger, fries and cola", [("cheeseburger", 96), ("french_fries", 117), ("cola", 363)]),
     ("burger meal", [("burger_meal", 565)]),
-    ("2 slices of pizza", [("pizza", 162)]),
+    ("2 slices of pizza", [("pizza", 214)]),  # a US slice (1/8 of a 14-inch pizza) is 107 g
     ("caesar salad", [("caesar_salad", 146)]),
     ("餃子 1人前とビール", [("gyoza", 179), ("beer", 351)]),
     ("おにぎり 2個", [("onigiri", 204)]),
@@ -73,7 +73,7 @@ MEALS: list[tuple[str, list[tuple[str, float | None]]]] = [
     ("卵かけご飯", [("tkg", 205)]),
     ("納豆ご飯", [("natto_gohan", 198)]),
     ("カフェオレ", [("cafe_au_lait", 200)]),
-    ("latte", [("cafe_au_lait", 200)]),
+    ("latte", [("cafe_latte", 250)]),
     ("sandwich and coffee", [("sandwich", 147), ("coffee_black", 150)]),
     ("bacon and eggs with toast", [("bacon_and_eggs", 128), ("bread_shokupan", 60)]),
     ("3 sausages and 2 slices of bacon", [("sausage", 60), ("bacon", 36)]),

@@ -15,7 +15,7 @@ def define(mext, usda, composed):
          "rice|white rice|cooked rice|steamed rice|plain rice|bowl of rice",
          "grain", "01088", "こめ　［水稲めし］　精白米　うるち米",
          156, 2.5, 0.3, 37.1,
-         portions="杯=150|膳=150|茶碗=150|bowl=150|cup=160|皿=200|plate=200|人前=150",
+         portions="杯=150|膳=150|茶碗=150|bowl=150|cup=160|皿=200|plate=200|人前=150|合=330",
          default_g=150)
     mext("rice_raw", "米（精白米・炊飯前）", "Uncooked white rice",
          "米|こめ|コメ|精白米|生米|お米",
@@ -26,10 +26,10 @@ def define(mext, usda, composed):
     # ------------------------------------------------------------------ bread
     mext("bread_shokupan", "食パン", "White bread (shokupan)",
          "食パン|しょくパン|しょくぱん|ショクパン|パン|トースト|食パン6枚切り|角食",
-         "white bread|bread|toast|toasts|slice of bread|slices of bread|sandwich bread|shokupan",
+         "white bread|bread|toast|toasts|sandwich bread|shokupan",
          "bread", "01026", "こむぎ　［パン類］　角形食パン　食パン",
          248, 8.9, 4.1, 46.4,
-         portions="枚=60|slice=60|斤=360|loaf=360", default_g=60)
+         portions="枚=60|slice=60|slice@en=28|斤=360|loaf=360", default_g=60)
     mext("bread_roll", "ロールパン", "Bread roll",
          "ロールパン|ろーるぱん|バターロール",
          "bread roll|bread rolls|dinner roll|dinner rolls|roll|rolls",
@@ -81,7 +81,7 @@ def define(mext, usda, composed):
          "grilled salmon|baked salmon|cooked salmon|broiled salmon",
          "fish", "SR", 175168, "Fish, salmon, Atlantic, farmed, cooked, dry heat",
          206, 22.1, 12.35, 0,
-         portions="切れ=80|slice=80|fillet=80|piece=80", default_g=80)
+         portions="切れ=80|slice=80|fillet=80|piece=80|serving@en=150|fillet@en=150", default_g=80)
     mext("mackerel_raw", "さば（生）", "Chub mackerel, raw",
          "鯖|さば|サバ|まさば|真鯖",
          "mackerel|mackerels|chub mackerel",
@@ -100,7 +100,7 @@ def define(mext, usda, composed):
          "chicken breast|chicken breasts",
          "meat", "11219", "＜鳥肉類＞　にわとり　［若どり・主品目］　むね　皮つき　生",
          133, 21.3, 5.9, 0.1,
-         portions="枚=250|piece=120", default_g=100)
+         portions="枚=250|piece=120|serving@en=170", default_g=100)
     mext("chicken_breast_skinless", "鶏むね肉（皮なし）", "Chicken breast, skinless, raw",
          "鶏むね皮なし|鶏むね肉皮なし|皮なし鶏むね|皮なし鶏むね肉|鶏胸肉皮なし",
          "skinless chicken breast|skinless chicken breasts|chicken breast without skin",
@@ -307,11 +307,11 @@ def define(mext, usda, composed):
          "orange juice|oj|orange juices",
          "drink", "SR", 169098, "Orange juice, raw (Includes foods for USDA's Food Distribution Program)",
          45, 0.7, 0.2, 10.4,
-         portions="杯=210|glass=210|cup=248|本=210", default_g=210, density=1.048)
+         portions="杯=210|glass=210|cup=248|本=210|serving@en=248", default_g=210, density=1.048)
     # ------------------------------------------------------------------ fast food / western
     usda("french_fries", "フライドポテト", "French fries",
          "フライドポテト|ふらいどぽてと|ポテトフライ|フレンチフライ|ポテト",
-         "french fries|fries|french fry|chips|potato fries",
+         "french fries|fries|french fry|potato fries",
          "snack", "SR", 170698, "Fast foods, potato, french fried in vegetable oil",
          312, 3.43, 14.73, 41.44,
          portions="個=117|serving=117|S=74|M=117|L=154|人前=117", default_g=117)
@@ -332,6 +332,8 @@ def define(mext, usda, composed):
     define_batch1_dishes(mext, usda, composed)
     define_batch2(mext, usda, composed)
     define_batch3_dishes(mext, usda, composed)
+    define_batch4_everyday(mext, usda, composed)
+    define_batch5_everyday(mext, usda, composed)
 
 
 def define_batch1_dishes(mext, usda, composed):
@@ -376,7 +378,7 @@ def define_batch2(mext, usda, composed):
     # ---------------- grain / bread / noodle (MEXT)
     M("oatmeal", "オートミール", "Oatmeal (rolled oats, dry)", "オートミール|おーとみーる|オーツ|オーツ麦",
       "oatmeal|oats|rolled oats|porridge oats", "grain", "01004", "えんばく　オートミール",
-      350, 13.7, 5.7, 69.1, portions="大さじ=6|cup=80|カップ=80|杯=30", default_g=30)
+      350, 13.7, 5.7, 69.1, portions="大さじ=6|cup=80|カップ=80|杯=30|serving@en=40", default_g=30)
     M("cornflakes", "コーンフレーク", "Corn flakes", "コーンフレーク|こーんふれーく|シリアル",
       "corn flakes|cornflakes|cereal|breakfast cereal", "grain", "01137", "とうもろこし　コーンフレーク",
       380, 7.8, 1.7, 83.6, portions="杯=40|bowl=40|cup=25", default_g=40)
@@ -435,7 +437,7 @@ def define_batch2(mext, usda, composed):
       171, 17.5, 12.0, 0, portions="パック=200", default_g=100)
     M("chicken_wing", "手羽先", "Chicken wing tip section (tebasaki)", "手羽先|てばさき|手羽|チキンウィング",
       "chicken wing|chicken wings|wings|wing", "meat", "11285", "＜鳥肉類＞　にわとり　［若どり・主品目］　手羽さき　皮つき　生",
-      207, 17.4, 16.2, 0, portions="本=35|piece=35", default_g=105)
+      207, 17.4, 16.2, 0, portions="本=35|piece=35|serving@en=210", default_g=105)
     M("chicken_drumette", "手羽元", "Chicken drumette (tebamoto)", "手羽元|てばもと",
       "chicken drumette|chicken drumettes|drumette|drumettes", "meat", "11286", "＜鳥肉類＞　にわとり　［若どり・主品目］　手羽もと　皮つき　生",
       175, 18.2, 12.8, 0, portions="本=40|piece=40", default_g=120)
@@ -464,8 +466,8 @@ def define_batch2(mext, usda, composed):
       "roast beef", "meat", "11104", "＜畜肉類＞　うし　［加工品］　ローストビーフ",
       190, 21.7, 11.7, 0.9, portions="枚=15|slice=15", default_g=60)
     # ---------------- meat (USDA cooked)
-    U("chicken_breast_roasted", "鶏むね肉（焼き・皮なし）", "Chicken breast, roasted", "焼き鶏むね|グリルチキン|鶏むね焼き|サラダチキン",
-      "grilled chicken|grilled chicken breast|roasted chicken breast|chicken breast cooked",
+    U("chicken_breast_roasted", "鶏むね肉（焼き・皮なし）", "Chicken breast, roasted", "焼き鶏むね|グリルチキン|鶏むね焼き",
+      "grilled chicken|grilled chicken breast|roasted chicken breast|chicken breast cooked|chicken|plain chicken|cooked chicken",
       "meat", "SR", 171477, "Chicken, broilers or fryers, breast, meat only, cooked, roasted",
       165, 31.02, 3.57, 0, portions="枚=120|piece=120", default_g=120)
     U("ground_beef_cooked", "牛ひき肉（加熱）", "Ground beef, 80% lean, cooked", "牛ひき肉炒め|そぼろ",
@@ -475,7 +477,7 @@ def define_batch2(mext, usda, composed):
     U("beef_steak", "ビーフステーキ", "Beef sirloin steak, broiled", "ステーキ|ビーフステーキ|牛ステーキ|サーロインステーキ",
       "steak|steaks|beef steak|sirloin steak", "meat", "SR", 168729,
       "Beef, top sirloin, steak, separable lean and fat, trimmed to 1/8\" fat, choice, cooked, broiled",
-      257, 26.8, 15.75, 0, portions="枚=150|piece=150", default_g=150)
+      257, 26.8, 15.75, 0, portions="枚=150|piece=150|serving@en=227", default_g=150)
     U("turkey_breast", "七面鳥むね肉（焼き）", "Turkey breast, roasted", "七面鳥|ターキー|ターキーブレスト",
       "turkey|turkey breast|roast turkey", "meat", "SR", 171496, "Turkey, whole, breast, meat only, cooked, roasted",
       147, 30.13, 2.08, 0, portions="枚=28|slice=28", default_g=100)
@@ -609,11 +611,11 @@ def define_batch2(mext, usda, composed):
         M(fid, ja, en, aja, aen, "vegetable", num, sname, kcal, p, f, c, portions=portions, default_g=dg)
     # ---------------- fruit (MEXT)
     M("banana", "バナナ", "Banana", "バナナ|ばなな", "banana|bananas", "fruit", "07107", "バナナ　生",
-      93, 1.1, 0.2, 22.5, portions="本=90|piece=90", default_g=90)
+      93, 1.1, 0.2, 22.5, portions="本=90|piece=90|piece@en=118|serving@en=118", default_g=90)
     M("apple", "りんご", "Apple", "りんご|リンゴ|林檎", "apple|apples", "fruit", "07148", "りんご　皮なし　生",
-      53, 0.1, 0.2, 15.5, portions="個=220|piece=220", default_g=220)
+      53, 0.1, 0.2, 15.5, portions="個=220|piece=220|piece@en=182|serving@en=182", default_g=220)
     M("strawberry", "いちご", "Strawberry", "いちご|イチゴ|苺|ストロベリー", "strawberry|strawberries", "fruit",
-      "07012", "いちご　生", 31, 0.9, 0.1, 8.5, portions="個=15|piece=15|パック=300", default_g=75)
+      "07012", "いちご　生", 31, 0.9, 0.1, 8.5, portions="個=15|piece=15|パック=300|cup=152|serving@en=152", default_g=75)
     M("kiwi", "キウイフルーツ", "Kiwifruit", "キウイ|キウイフルーツ|キウィ", "kiwi|kiwis|kiwifruit|kiwi fruit",
       "fruit", "07054", "キウイフルーツ　緑肉種　生", 51, 1.0, 0.2, 13.4, portions="個=100|piece=100", default_g=100)
     M("mandarin_canned", "みかん缶", "Canned mandarin orange", "みかん缶|みかんの缶詰", "canned mandarin|canned mandarin oranges",
@@ -639,7 +641,7 @@ def define_batch2(mext, usda, composed):
         ("walnuts", "くるみ", "Walnuts", "くるみ|クルミ|胡桃", "walnut|walnuts", "snack", 170187, "Nuts, walnuts, english", 654, 15.23, 65.21, 13.71, "粒=4|handful=30", 30),
         ("peanuts", "ピーナッツ", "Peanuts, dry-roasted", "ピーナッツ|落花生|らっかせい|ピーナツ", "peanut|peanuts", "snack", 173806, "Peanuts, all types, dry-roasted, without salt", 587, 24.35, 49.66, 21.26, "粒=1|handful=30", 30),
         ("pistachios", "ピスタチオ", "Pistachios", "ピスタチオ", "pistachio|pistachios", "snack", 170185, "Nuts, pistachio nuts, dry roasted, without salt added", 572, 21.05, 45.82, 28.28, "handful=30", 30),
-        ("potato_chips", "ポテトチップス", "Potato chips", "ポテトチップス|ポテチ|ぽてち|ポテトチップ", "potato chips|crisps|chips bag", "snack", 169677, "Snacks, potato chips, plain, salted", 532, 6.39, 33.98, 53.83, "袋=60|bag=28|oz=28", 60),
+        ("potato_chips", "ポテトチップス", "Potato chips", "ポテトチップス|ポテチ|ぽてち|ポテトチップ", "potato chips|crisps|chips bag|chips", "snack", 169677, "Snacks, potato chips, plain, salted", 532, 6.39, 33.98, 53.83, "袋=60|bag=28|oz=28", 60),
         ("milk_chocolate", "ミルクチョコレート", "Milk chocolate", "チョコ|チョコレート|ミルクチョコ|ミルクチョコレート|板チョコ", "chocolate|milk chocolate|chocolate bar|chocolate bars", "sweet", 167587, "Candies, milk chocolate", 535, 7.65, 29.66, 59.4, "枚=50|片=5|bar=44|piece=5", 50),
         ("dark_chocolate", "ダークチョコレート", "Dark chocolate 70-85%", "ダークチョコ|ダークチョコレート|ハイカカオチョコ|高カカオチョコ", "dark chocolate", "sweet", 170273, "Chocolate, dark, 70-85% cacao solids", 598, 7.79, 42.63, 45.9, "片=5|piece=5|bar=101", 25),
         ("peanut_butter", "ピーナッツバター", "Peanut butter", "ピーナッツバター|ピーナツバター", "peanut butter", "condiment", 172470, "Peanut butter, smooth style, without salt", 598, 22.21, 51.36, 22.31, "大さじ=17|tbsp=16", 16),
@@ -674,11 +676,11 @@ def define_batch2(mext, usda, composed):
       "Apple juice, canned or bottled, unsweetened, without added ascorbic acid", 46, 0.1, 0.13, 11.3,
       portions="杯=210|glass=210|cup=248", default_g=210, density=1.048)
     U("beer", "ビール", "Beer", "ビール|びーる|生ビール|缶ビール|瓶ビール|ラガー",
-      "beer|beers|lager|lagers|pint of beer|ale", "alcohol", "SR", 168746,
+      "beer|beers|lager|lagers|ale", "alcohol", "SR", 168746,
       "Alcoholic beverage, beer, regular, all", 43, 0.46, 0, 3.55, None,
       portions="缶=351|can=356|ロング缶=502|中ジョッキ=351|ジョッキ=351|大瓶=637|中瓶=502|瓶=502|杯=351|glass=351|pint=475|bottle=356",
       default_g=351, density=1.003)
-    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|ワイン", "wine|red wine|glass of wine|glass of red wine|wines",
+    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|ワイン", "wine|red wine|wines",
       "alcohol", "SR", 173190, "Alcoholic beverage, wine, table, red", 85, 0.07, 0, 2.61, None,
       portions="杯=124|glass=149|グラス=124|bottle=746|本=746", default_g=124, density=0.994)
     M("sake", "日本酒", "Sake (futsushu)", "日本酒|にほんしゅ|清酒|お酒|酒|冷酒|熱燗",
@@ -691,7 +693,7 @@ def define_batch3_dishes(mext, usda, composed):
     usda("pizza", "ピザ", "Cheese pizza", "ピザ|ぴざ|ピッツァ|チーズピザ|マルゲリータ",
          "pizza|pizzas|cheese pizza|slice of pizza|pizza slice|pizza slices", "dish", "SR", 170317,
          "Pizza, cheese topping, regular crust, frozen, cooked", 268, 10.36, 12.28, 29.02,
-         portions="切れ=81|枚=81|slice=81|piece=81", default_g=162)
+         portions="切れ=81|枚=81|slice=81|piece=81|slice@en=107|piece@en=107|serving@en=214", default_g=162)
     C("tonkatsu", "とんかつ", "Tonkatsu (breaded pork cutlet)", "とんかつ|トンカツ|豚カツ|ロースカツ|ロースかつ|カツ",
       "tonkatsu|pork cutlet|pork cutlets|breaded pork cutlet", "dish",
       [("pork_loin", 100), ("flour", 6), ("egg_raw", 10), ("panko", 10), ("vegetable_oil", 12)],
@@ -847,7 +849,7 @@ def define_batch3_dishes(mext, usda, composed):
       "toast with butter|buttered toast|butter toast", "bread",
       [("bread_shokupan", 60), ("butter", 8)],
       "Recipe (assumption): one 60 g slice of shokupan (6-slice loaf) with 8 g butter",
-      portions="枚=68|slice=68|piece=68")
+      portions="枚=68|slice=68|slice@en=36|piece=68")
     C("bacon_and_eggs", "ベーコンエッグ", "Bacon and eggs", "ベーコンエッグ|べーこんえっぐ|ハムエッグ風ベーコン",
       "bacon and eggs|bacon and egg|eggs and bacon", "dish",
       [("egg_fried", 92), ("bacon", 36)],
@@ -863,8 +865,8 @@ def define_batch3_dishes(mext, usda, composed):
       [("cornflakes", 40), ("milk", 200)],
       "Recipe (assumption): corn flakes 40 g, milk 200 g",
       portions="杯=240|bowl=240")
-    C("cafe_au_lait", "カフェオレ", "Cafe au lait", "カフェオレ|カフェラテ|ラテ|ミルクコーヒー|コーヒー牛乳",
-      "latte|cafe latte|caffe latte|cafe au lait|coffee with milk|white coffee", "drink",
+    C("cafe_au_lait", "カフェオレ", "Cafe au lait", "カフェオレ|ミルクコーヒー|コーヒー牛乳",
+      "cafe au lait|coffee with milk|white coffee", "drink",
       [("coffee_black", 100), ("milk", 100)],
       "Recipe (assumption): brewed coffee 100 g + milk 100 g (unsweetened)",
       portions="杯=200|cup=240|mug=300|glass=200", density=1.015)
@@ -893,3 +895,419 @@ def define_batch3_dishes(mext, usda, composed):
       [("rice_cooked", 150), ("salmon_grilled", 60), ("natto", 45), ("miso_soup", 183)],
       "Set meal (assumption): rice 150 g, grilled salmon 60 g, natto 45 g, miso soup 183 g",
       portions="人前=438|食=438|セット=438|set=438", set_meal=True)
+
+
+def define_batch4_everyday(mext, usda, composed):
+    """Everyday dishes and drinks the realistic benchmark set (bench/nutrition/realistic_meals.jsonl) missed."""
+    C = composed
+    mext("soba_boiled", "そば（ゆで）", "Soba noodles, boiled", "そば|蕎麦|ソバ|ゆでそば|日本そば|そば麺",
+         "soba|soba noodles|buckwheat noodles", "noodle", "01128", "そば　そば　ゆで",
+         130, 4.8, 1.0, 26.0, portions="玉=180|人前=200|杯=200|bowl=200", default_g=200)
+    mext("octopus_boiled", "たこ（ゆで）", "Octopus, boiled", "たこ|タコ|蛸|ゆでだこ|茹でダコ",
+         "octopus|boiled octopus", "fish", "10362", "＜たこ類＞　まだこ　ゆで",
+         91, 21.7, 0.7, 0.1, portions="個=10|piece=10", default_g=50)
+    usda("blueberries", "ブルーベリー", "Blueberries", "ブルーベリー|ぶるーべりー",
+         "blueberries|blueberry|fresh blueberries", "fruit", "SR", 171711, "Blueberries, raw",
+         57, 0.74, 0.33, 14.49, portions="cup=148|カップ=120|粒=1.5|handful=40|serving@en=148", default_g=75)
+    usda("raspberries", "ラズベリー", "Raspberries", "ラズベリー|らずべりー|木いちご",
+         "raspberries|raspberry", "fruit", "SR", 167755, "Raspberries, raw",
+         52, 1.2, 0.65, 11.94, portions="cup=123|粒=4|handful=40", default_g=60)
+    # ---------------- soba / udon / ramen variants: the noodle row + broth + topping
+    C("zaru_soba", "ざるそば", "Chilled soba with dipping sauce (zaru soba)", "ざるそば|ざる蕎麦|もりそば|盛りそば|せいろ|ざるソバ",
+      "zaru soba|cold soba|mori soba", "dish",
+      [("soba_boiled", 220), ("mentsuyu", 60), ("nori", 0.5), ("negi", 3)],
+      "Recipe (assumption): boiled soba 220 g, straight mentsuyu 60 g (dipping), nori 0.5 g, negi 3 g",
+      portions="枚=283.5|人前=283.5|杯=283.5")
+    C("kake_soba", "かけそば", "Soba in hot broth (kake soba)", "かけそば|かけ蕎麦|温かいそば|素そば",
+      "kake soba|soba soup|hot soba", "dish",
+      [("soba_boiled", 200), ("mentsuyu", 250), ("negi", 5)],
+      "Recipe (assumption): boiled soba 200 g, straight mentsuyu 250 g, negi 5 g",
+      portions="杯=455|bowl=455|人前=455")
+    C("kitsune_udon", "きつねうどん", "Udon with sweet fried tofu (kitsune udon)", "きつねうどん|けつねうどん|キツネうどん",
+      "kitsune udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("aburaage", 30), ("sugar", 5), ("soy_sauce", 3), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 250 g, aburaage 30 g simmered with sugar 5 g and soy sauce 3 g, negi 5 g",
+      portions="杯=493|bowl=493|人前=493")
+    C("kitsune_soba", "きつねそば", "Soba with sweet fried tofu (kitsune soba)", "きつねそば|きつね蕎麦",
+      "kitsune soba", "dish",
+      [("soba_boiled", 200), ("mentsuyu", 250), ("aburaage", 30), ("sugar", 5), ("soy_sauce", 3), ("negi", 5)],
+      "Recipe (assumption): boiled soba 200 g, mentsuyu 250 g, aburaage 30 g simmered with sugar 5 g and soy sauce 3 g, negi 5 g",
+      portions="杯=493|bowl=493|人前=493")
+    C("tanuki_udon", "たぬきうどん", "Udon with tempura bits (tanuki udon)", "たぬきうどん|タヌキうどん|はいからうどん",
+      "tanuki udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("flour", 10), ("vegetable_oil", 8), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 250 g, tenkasu as flour 10 g + absorbed oil 8 g, negi 5 g",
+      portions="杯=473|bowl=473|人前=473")
+    C("tsukimi_udon", "月見うどん", "Udon with a raw egg (tsukimi udon)", "月見うどん|つきみうどん",
+      "tsukimi udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("egg_raw", 50), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 250 g, egg 50 g, negi 5 g",
+      portions="杯=505|bowl=505|人前=505")
+    C("tempura_udon", "天ぷらうどん", "Udon with shrimp tempura", "天ぷらうどん|海老天うどん|えび天うどん",
+      "tempura udon|shrimp tempura udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 250), ("shrimp", 40), ("flour", 15), ("egg_raw", 5), ("vegetable_oil", 12), ("negi", 5)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 250 g, two shrimp tempura (shrimp 40 g, flour 15 g, egg 5 g, oil 12 g), negi 5 g",
+      portions="杯=527|bowl=527|人前=527")
+    C("curry_udon", "カレーうどん", "Curry udon", "カレーうどん|かれーうどん",
+      "curry udon", "dish",
+      [("udon_boiled", 200), ("mentsuyu", 200), ("curry_roux", 20), ("pork_belly", 30), ("onion", 30), ("potato_starch", 3)],
+      "Recipe (assumption): boiled udon 200 g, mentsuyu 200 g, curry roux 20 g, pork belly 30 g, onion 30 g, potato starch 3 g",
+      portions="杯=483|bowl=483|人前=483")
+    C("ramen_tonkotsu", "とんこつラーメン", "Tonkotsu ramen", "とんこつラーメン|豚骨ラーメン|トンコツラーメン|博多ラーメン|家系ラーメン",
+      "tonkotsu ramen|pork bone ramen", "dish",
+      [("chuka_men_raw", 120), ("water", 350), ("pork_belly", 40), ("chicken_stock_granules", 5), ("soy_sauce", 10),
+       ("sesame_oil", 3), ("vegetable_oil", 12), ("negi", 10), ("nori", 1)],
+      "Recipe (assumption): raw noodles 120 g, water 350 g, pork belly 40 g (chashu), stock granules 5 g, soy sauce 10 g, sesame oil 3 g, pork-bone fat as oil 12 g, negi 10 g, nori 1 g; whole soup counted",
+      portions="杯=551|bowl=551|人前=551")
+    C("ramen_miso", "味噌ラーメン", "Miso ramen", "味噌ラーメン|みそラーメン|ミソラーメン|札幌ラーメン",
+      "miso ramen", "dish",
+      [("chuka_men_raw", 120), ("water", 350), ("miso", 30), ("pork_ground", 30), ("bean_sprouts", 50), ("corn_canned", 20),
+       ("vegetable_oil", 8), ("butter", 5), ("negi", 10)],
+      "Recipe (assumption): raw noodles 120 g, water 350 g, miso 30 g, ground pork 30 g, bean sprouts 50 g, corn 20 g, oil 8 g, butter 5 g, negi 10 g",
+      portions="杯=623|bowl=623|人前=623")
+    C("hiyashi_chuka", "冷やし中華", "Chilled ramen salad (hiyashi chuka)", "冷やし中華|ひやしちゅうか|冷やし中華そば|冷し中華",
+      "hiyashi chuka|cold ramen", "dish",
+      [("chuka_men_raw", 120), ("ham", 20), ("egg_raw", 25), ("vegetable_oil", 2), ("cucumber", 30), ("tomato", 30),
+       ("soy_sauce", 15), ("vinegar", 15), ("sugar", 8), ("sesame_oil", 5)],
+      "Recipe (assumption): raw noodles 120 g, ham 20 g, thin omelette (egg 25 g, oil 2 g), cucumber 30 g, tomato 30 g, sauce of soy sauce 15 g, vinegar 15 g, sugar 8 g, sesame oil 5 g",
+      portions="皿=270|人前=270|plate=270")
+    # ---------------- konamon, rice dishes, bento
+    C("takoyaki", "たこ焼き", "Takoyaki (octopus balls)", "たこ焼き|たこやき|タコ焼き|たこ焼|タコヤキ",
+      "takoyaki|octopus balls", "dish",
+      [("flour", 40), ("egg_raw", 25), ("dashi", 120), ("octopus_boiled", 30), ("cabbage", 10), ("negi", 5),
+       ("vegetable_oil", 8), ("tonkatsu_sauce", 15), ("mayonnaise", 8), ("katsuobushi", 1)],
+      "Recipe (assumption), 8 balls: flour 40 g, egg 25 g, dashi 120 g, octopus 30 g, cabbage 10 g, negi 5 g, oil 8 g, sauce 15 g, mayonnaise 8 g, bonito flakes 1 g",
+      portions="個=32.75|piece=32.75|舟=262|パック=262|人前=262")
+    C("okonomiyaki", "お好み焼き", "Okonomiyaki", "お好み焼き|おこのみやき|お好み焼|オコノミヤキ|豚玉",
+      "okonomiyaki|japanese pancake", "dish",
+      [("flour", 50), ("egg_raw", 50), ("dashi", 50), ("cabbage", 100), ("pork_belly", 40), ("vegetable_oil", 8),
+       ("tonkatsu_sauce", 20), ("mayonnaise", 10), ("katsuobushi", 1)],
+      "Recipe (assumption): flour 50 g, egg 50 g, dashi 50 g, cabbage 100 g, pork belly 40 g, oil 8 g, sauce 20 g, mayonnaise 10 g, bonito flakes 1 g",
+      portions="枚=329|人前=329|piece=329")
+    C("nikuman", "肉まん", "Steamed pork bun (nikuman)", "肉まん|豚まん|にくまん|ぶたまん|中華まん",
+      "pork bun|steamed pork bun|nikuman|steamed bun", "dish",
+      [("flour", 45), ("sugar", 4), ("vegetable_oil", 2), ("pork_ground", 25), ("onion", 12), ("negi", 3), ("soy_sauce", 3), ("sesame_oil", 1)],
+      "Recipe (assumption), one bun of about 95 g after steaming water: flour 45 g, sugar 4 g, oil 2 g, ground pork 25 g, onion 12 g, negi 3 g, soy sauce 3 g, sesame oil 1 g; the dough's water is not counted",
+      portions="個=95|piece=95")
+    C("mapo_tofu", "麻婆豆腐", "Mapo tofu", "麻婆豆腐|マーボー豆腐|まーぼーどうふ|麻婆|マーボードウフ",
+      "mapo tofu|mabo tofu", "dish",
+      [("tofu_momen", 150), ("pork_ground", 40), ("negi", 10), ("miso", 8), ("soy_sauce", 5), ("sugar", 2), ("sesame_oil", 3),
+       ("vegetable_oil", 6), ("potato_starch", 4), ("chicken_stock_granules", 2), ("water", 60)],
+      "Recipe (assumption): firm tofu 150 g, ground pork 40 g, negi 10 g, miso (for doubanjiang/tianmianjiang) 8 g, soy sauce 5 g, sugar 2 g, sesame oil 3 g, oil 6 g, starch 4 g, stock 2 g, water 60 g",
+      portions="皿=290|人前=290|plate=290")
+    C("yakiniku", "焼肉（牛カルビ）", "Yakiniku (grilled beef short plate)", "焼肉|焼き肉|やきにく|ヤキニク|牛カルビ焼肉",
+      "yakiniku|korean bbq|japanese bbq", "dish",
+      [("beef_belly", 150), ("soy_sauce", 10), ("sugar", 5), ("mirin", 5), ("sesame_oil", 2), ("garlic", 2)],
+      "Recipe (assumption), one serving: beef short plate 150 g, sauce of soy sauce 10 g, sugar 5 g, mirin 5 g, sesame oil 2 g, garlic 2 g",
+      portions="人前=174|皿=174")
+    C("yakiniku_teishoku", "焼肉定食", "Yakiniku set meal", "焼肉定食|焼き肉定食|焼肉ランチ",
+      "yakiniku set meal|yakiniku teishoku", "set_meal",
+      [("rice_cooked", 200), ("yakiniku", 120), ("cabbage", 50), ("miso_soup", 183)],
+      "Set meal (assumption): rice 200 g, yakiniku 120 g, shredded cabbage 50 g, miso soup 183 g",
+      portions="人前=553|食=553|セット=553|set=553", set_meal=True)
+    C("nori_bento", "のり弁当", "Nori bento (nori bento box)", "のり弁|のり弁当|海苔弁|海苔弁当|のりべん",
+      "nori bento|noriben", "set_meal",
+      [("rice_cooked", 250), ("nori", 3), ("katsuobushi", 2), ("soy_sauce", 5), ("cod", 50), ("flour", 8), ("vegetable_oil", 12),
+       ("chikuwa", 25), ("burdock", 20), ("sugar", 3)],
+      "Bento (assumption): rice 250 g, nori 3 g, okaka (bonito 2 g, soy sauce 5 g), white fish fry (cod 50 g, flour 8 g), chikuwa tempura 25 g, frying oil 12 g, kinpira 20 g, sugar 3 g",
+      portions="個=378|食=378|人前=378|パック=378", set_meal=True)
+    C("karaage_bento", "唐揚げ弁当", "Karaage bento", "唐揚げ弁当|からあげ弁当|から揚げ弁当|唐揚弁当",
+      "karaage bento|fried chicken bento", "set_meal",
+      [("rice_cooked", 250), ("karaage", 150), ("cabbage", 20), ("umeboshi", 5)],
+      "Bento (assumption): rice 250 g, karaage 150 g, cabbage 20 g, umeboshi 5 g",
+      portions="個=425|食=425|人前=425|パック=425", set_meal=True)
+    C("yakitori", "焼き鳥（もも・たれ）", "Yakitori (chicken thigh skewer, sauce)", "焼き鳥|焼鳥|やきとり|ヤキトリ|ねぎま",
+      "yakitori|chicken skewer|chicken skewers", "dish",
+      [("chicken_thigh", 30), ("negi", 5), ("soy_sauce", 2), ("mirin", 2), ("sugar", 1)],
+      "Recipe (assumption), one skewer: chicken thigh 30 g, negi 5 g, tare of soy sauce 2 g, mirin 2 g, sugar 1 g",
+      portions="本=40|串=40|piece=40", default_g=40)
+    C("ebi_fry", "エビフライ", "Fried breaded shrimp (ebi fry)", "エビフライ|えびフライ|海老フライ",
+      "fried shrimp|breaded shrimp", "dish",
+      [("shrimp", 25), ("flour", 3), ("egg_raw", 4), ("panko", 5), ("vegetable_oil", 5)],
+      "Recipe (assumption), one piece: shrimp 25 g, flour 3 g, egg 4 g, panko 5 g, absorbed oil 5 g",
+      portions="本=42|piece=42|尾=42", default_g=84)
+    C("potato_salad", "ポテトサラダ", "Japanese potato salad", "ポテトサラダ|ポテサラ|ぽてとさらだ",
+      "potato salad", "dish",
+      [("potato", 70), ("cucumber", 10), ("carrot", 5), ("ham", 5), ("mayonnaise", 12)],
+      "Recipe (assumption): potato 70 g, cucumber 10 g, carrot 5 g, ham 5 g, mayonnaise 12 g",
+      portions="皿=102|人前=102", default_g=102)
+    # ---------------- Western everyday
+    C("pancake", "パンケーキ", "Pancake", "パンケーキ|ホットケーキ|ぱんけーき|ほっとけーき",
+      "pancake|pancakes|hotcake|hotcakes", "sweet",
+      [("flour", 25), ("milk", 28), ("egg_raw", 8), ("sugar", 4), ("butter", 3)],
+      "Recipe (assumption), one 4-5 inch pancake: flour 25 g, milk 28 g, egg 8 g, sugar 4 g, butter 3 g",
+      portions="枚=68|piece=68|個=68|piece@en=40", default_g=204)
+    C("muffin", "マフィン", "Muffin", "マフィン|まふぃん|ブルーベリーマフィン",
+      "muffin|muffins|blueberry muffin|blueberry muffins", "sweet",
+      [("flour", 40), ("sugar", 22), ("butter", 15), ("vegetable_oil", 5), ("egg_raw", 15), ("milk", 20), ("blueberries", 15)],
+      "Recipe (assumption), one bakery muffin: flour 40 g, sugar 22 g, butter 15 g, oil 5 g, egg 15 g, milk 20 g, blueberries 15 g",
+      portions="個=132|piece=132")
+    C("cookie", "クッキー", "Cookie", "クッキー|くっきー|ビスケット|チョコチップクッキー",
+      "cookie|cookies|chocolate chip cookie|chocolate chip cookies|biscuit", "sweet",
+      [("flour", 6), ("butter", 3), ("sugar", 3), ("egg_raw", 1), ("milk_chocolate", 2)],
+      "Recipe (assumption), one 15 g cookie: flour 6 g, butter 3 g, sugar 3 g, egg 1 g, chocolate 2 g",
+      portions="枚=10|個=10|piece=10|piece@en=15", default_g=30)
+    C("scrambled_eggs", "スクランブルエッグ", "Scrambled eggs", "スクランブルエッグ|いり卵|炒り卵|すくらんぶるえっぐ",
+      "scrambled eggs|scrambled egg|scrambled", "egg",
+      [("egg_raw", 100), ("milk", 15), ("butter", 5)],
+      "Recipe (assumption): 2 eggs 100 g, milk 15 g, butter 5 g",
+      portions="皿=120|人前=120|egg=60|個=60|piece=60", default_g=120)
+    C("taco", "タコス", "Beef taco", "タコス|たこす",
+      "taco|tacos|beef taco|beef tacos", "dish",
+      [("flour", 12), ("vegetable_oil", 3), ("ground_beef_cooked", 30), ("cheddar", 10), ("lettuce", 10), ("tomato", 10)],
+      "Recipe (assumption), one taco: shell as flour 12 g + oil 3 g, cooked ground beef 30 g, cheddar 10 g, lettuce 10 g, tomato 10 g",
+      portions="個=75|piece=75", default_g=150)
+    C("burrito", "ブリトー", "Chicken burrito", "ブリトー|ぶりとー|ブリート",
+      "burrito|burritos|chicken burrito", "dish",
+      [("flour", 60), ("vegetable_oil", 8), ("rice_cooked", 100), ("chicken_breast_roasted", 70), ("cheddar", 25), ("cream", 15),
+       ("tomato", 30), ("lettuce", 15)],
+      "Recipe (assumption): tortilla as flour 60 g + oil 8 g, rice 100 g, roasted chicken 70 g, cheddar 25 g, cream 15 g, salsa (tomato) 30 g, lettuce 15 g",
+      portions="個=323|piece=323")
+    C("naan", "ナン", "Naan", "ナン|なん|ナンブレッド",
+      "naan|nan bread|naan bread", "bread",
+      [("flour", 60), ("yogurt_plain", 10), ("milk", 10), ("butter", 5), ("vegetable_oil", 3), ("sugar", 2)],
+      "Recipe (assumption), one naan: flour 60 g, yogurt 10 g, milk 10 g, butter 5 g, oil 3 g, sugar 2 g; the dough's water is not counted",
+      portions="枚=90|個=90|piece=90")
+    C("curry_sauce", "カレー（ルー）", "Curry (sauce, no rice)", "カレーソース|チキンカレー|バターチキンカレー",
+      "chicken curry|butter chicken|curry sauce", "dish",
+      [("chicken_thigh", 80), ("onion", 50), ("tomato_canned", 50), ("cream", 20), ("butter", 10), ("curry_roux", 15), ("water", 60)],
+      "Recipe (assumption): chicken thigh 80 g, onion 50 g, canned tomato 50 g, cream 20 g, butter 10 g, curry roux 15 g, water 60 g",
+      portions="皿=285|人前=285|bowl=285|plate=285")
+    C("granola", "グラノーラ", "Granola", "グラノーラ|ぐらのーら|フルグラ",
+      "granola", "grain",
+      [("oatmeal", 30), ("honey", 6), ("vegetable_oil", 5), ("almonds", 5), ("sugar", 4)],
+      "Recipe (assumption), one 50 g serving: oats 30 g, honey 6 g, oil 5 g, almonds 5 g, sugar 4 g",
+      portions="杯=50|bowl=50|cup=110|カップ=90", default_g=50)
+    C("almond_milk", "アーモンドミルク", "Almond milk (unsweetened)", "アーモンドミルク|アーモンド飲料|あーもんどみるく",
+      "almond milk|almond drink|unsweetened almond milk", "drink",
+      [("almonds", 2.5), ("water", 97.5)],
+      "Recipe (assumption): 2.5 % almonds in water, unsweetened",
+      portions="杯=200|glass=240|cup=240|本=200|パック=200", default_g=200, density=1.0)
+    C("chicken_nuggets", "チキンナゲット", "Chicken nuggets", "チキンナゲット|ナゲット|ちきんなげっと",
+      "chicken nuggets|chicken nugget|nuggets|nugget", "dish",
+      [("chicken_breast_skinless", 11), ("flour", 3), ("potato_starch", 1), ("vegetable_oil", 2.5), ("salt", 0.2)],
+      "Recipe (assumption), one 17.7 g nugget: skinless chicken breast 11 g, flour 3 g, starch 1 g, absorbed oil 2.5 g, salt 0.2 g",
+      portions="個=17.7|piece=17.7|ピース=17.7", default_g=106.2)
+
+
+def define_batch5_everyday(mext, usda, composed):
+    """More everyday dishes and drinks of the realistic set: spirits, pasta, bakery, sweets, Western plates."""
+    C = composed
+    mext("whisky", "ウイスキー", "Whisky", "ウイスキー|ウィスキー|ウヰスキー|ういすきー",
+         "whisky|whiskey|scotch|bourbon", "alcohol", "16016", "＜アルコール飲料類＞　（蒸留酒類）　ウイスキー",
+         234, 0, 0, 0, 33.4, portions="ショット=30|shot=30|杯=30|glass=45|ダブル=60", default_g=30, density=0.95)
+    mext("shochu", "焼酎（本格焼酎）", "Shochu (single distilled)", "焼酎|しょうちゅう|本格焼酎|芋焼酎|麦焼酎",
+         "shochu", "alcohol", "16015", "＜アルコール飲料類＞　（蒸留酒類）　しょうちゅう　単式蒸留しょうちゅう",
+         144, 0, 0, 0, 20.5, portions="杯=60|glass=60|合=180", default_g=60, density=0.97)
+    mext("white_wine", "白ワイン", "White wine", "白ワイン|しろワイン|白ぶどう酒",
+         "white wine|chardonnay|sauvignon blanc", "alcohol", "16011", "＜アルコール飲料類＞　（醸造酒類）　ぶどう酒　白",
+         75, 0.1, 0, 2.0, 9.1, portions="杯=124|グラス=124|glass=150|bottle=750", default_g=124, density=0.99)
+    usda("maple_syrup", "メープルシロップ", "Maple syrup", "メープルシロップ|メイプルシロップ",
+         "maple syrup", "condiment", "SR", 169661, "Syrups, maple",
+         260, 0.04, 0.06, 67.04, portions="大さじ=20|tbsp=20|小さじ=7|tsp=7", default_g=40, density=1.33)
+    C("highball", "ハイボール", "Highball (whisky and soda)", "ハイボール|ハイボ|角ハイ|ウイスキーソーダ",
+      "highball|whisky soda|whiskey soda|whisky highball", "alcohol",
+      [("whisky", 30), ("water", 320)],
+      "Recipe (assumption): whisky 30 g topped with 320 g soda water (one 350 ml glass)",
+      portions="杯=350|グラス=350|glass=350|ジョッキ=350|缶=350", default_g=350, density=1.0)
+    C("shochu_mizuwari", "焼酎の水割り", "Shochu with water", "焼酎水割り|焼酎の水割り|水割り|お湯割り|焼酎お湯割り",
+      "shochu with water", "alcohol",
+      [("shochu", 60), ("water", 120)],
+      "Recipe (assumption): shochu 60 g with water 120 g",
+      portions="杯=180|グラス=180|glass=180", default_g=180, density=1.0)
+    C("lemon_sour", "レモンサワー", "Lemon sour (chuhai)", "レモンサワー|チューハイ|酎ハイ|サワー|レモンハイ|缶チューハイ",
+      "lemon sour|chuhai|shochu highball", "alcohol",
+      [("shochu", 60), ("sugar", 12), ("water", 278)],
+      "Recipe (assumption), one 350 ml glass or can: shochu 60 g, sugar 12 g, soda and lemon as water 278 g",
+      portions="杯=350|グラス=350|glass=350|ジョッキ=350|缶=350|can=350", default_g=350, density=1.0)
+    C("peperoncino", "ペペロンチーノ", "Spaghetti aglio e olio (peperoncino)", "ペペロンチーノ|ぺぺろんちーの|ペペロンチーニ",
+      "aglio e olio|spaghetti aglio olio|peperoncino", "dish",
+      [("pasta_boiled", 250), ("olive_oil", 20), ("garlic", 5), ("salt", 1)],
+      "Recipe (assumption): boiled spaghetti 250 g (100 g dry), olive oil 20 g, garlic 5 g, salt 1 g",
+      portions="皿=276|人前=276|plate=276")
+    C("carbonara", "カルボナーラ", "Spaghetti carbonara", "カルボナーラ|かるぼなーら",
+      "carbonara|spaghetti carbonara|pasta carbonara", "dish",
+      [("pasta_boiled", 250), ("bacon", 30), ("egg_raw", 50), ("cream", 40), ("parmesan", 10), ("olive_oil", 5)],
+      "Recipe (assumption): boiled spaghetti 250 g, bacon 30 g, egg 50 g, cream 40 g, parmesan 10 g, olive oil 5 g",
+      portions="皿=385|人前=385|plate=385")
+    C("champon", "ちゃんぽん", "Champon (Nagasaki noodle soup)", "ちゃんぽん|チャンポン|長崎ちゃんぽん",
+      "champon", "dish",
+      [("chuka_men_raw", 130), ("milk", 100), ("water", 250), ("chicken_stock_granules", 5), ("pork_belly", 40), ("shrimp", 20),
+       ("squid", 20), ("cabbage", 60), ("bean_sprouts", 40), ("kamaboko", 10), ("vegetable_oil", 8)],
+      "Recipe (assumption): noodles 130 g, milk 100 g, water 250 g, stock 5 g, pork belly 40 g, shrimp 20 g, squid 20 g, cabbage 60 g, bean sprouts 40 g, kamaboko 10 g, oil 8 g",
+      portions="杯=683|bowl=683|人前=683")
+    C("tantanmen", "担々麺", "Tantanmen (sesame chili ramen)", "担々麺|坦々麺|担担麺|たんたんめん|タンタンメン",
+      "tantanmen|dandan noodles|tan tan ramen", "dish",
+      [("chuka_men_raw", 120), ("water", 300), ("sesame_seeds", 25), ("pork_ground", 40), ("miso", 10), ("soy_sauce", 10),
+       ("sesame_oil", 8), ("chicken_stock_granules", 5), ("komatsuna", 30)],
+      "Recipe (assumption): noodles 120 g, water 300 g, sesame paste as sesame seeds 25 g, ground pork 40 g, miso 10 g, soy sauce 10 g, chili/sesame oil 8 g, stock 5 g, greens 30 g",
+      portions="杯=548|bowl=548|人前=548")
+    C("tsukemen", "つけ麺", "Tsukemen (dipping ramen)", "つけ麺|つけめん|ツケメン",
+      "tsukemen|dipping ramen", "dish",
+      [("chuka_men_raw", 200), ("water", 150), ("soy_sauce", 20), ("pork_belly", 40), ("katsuobushi", 3), ("vegetable_oil", 10),
+       ("sugar", 5), ("egg_boiled", 25)],
+      "Recipe (assumption): thick raw noodles 200 g, dipping soup of water 150 g, soy sauce 20 g, bonito 3 g, fat 10 g, sugar 5 g; chashu 40 g, half egg 25 g",
+      portions="杯=453|人前=453|bowl=453")
+    C("tendon", "天丼", "Tempura rice bowl (tendon)", "天丼|てんどん|天どん|海老天丼",
+      "tendon|tempura bowl|tempura rice bowl", "dish",
+      [("rice_cooked", 250), ("shrimp", 40), ("kabocha", 30), ("eggplant", 30), ("flour", 25), ("egg_raw", 10),
+       ("vegetable_oil", 22), ("mentsuyu", 30), ("sugar", 5)],
+      "Recipe (assumption): rice 250 g, tempura of shrimp 40 g, kabocha 30 g, eggplant 30 g (flour 25 g, egg 10 g, absorbed oil 22 g), sauce of mentsuyu 30 g and sugar 5 g",
+      portions="杯=442|人前=442|bowl=442")
+    C("kaisendon", "海鮮丼", "Sashimi rice bowl (kaisendon)", "海鮮丼|かいせんどん|海鮮どん|刺身丼",
+      "kaisendon|seafood bowl|sashimi bowl", "dish",
+      [("rice_cooked", 250), ("salmon_raw", 30), ("yellowtail", 30), ("squid", 20), ("shrimp", 20), ("scallop", 20),
+       ("soy_sauce", 8), ("nori", 1)],
+      "Recipe (assumption): rice 250 g, salmon 30 g, yellowtail 30 g, squid 20 g, shrimp 20 g, scallop 20 g, soy sauce 8 g, nori 1 g",
+      portions="杯=379|人前=379|bowl=379")
+    C("katsu_curry", "カツカレー", "Katsu curry", "カツカレー|かつカレー|カツカレーライス",
+      "katsu curry|pork cutlet curry", "dish",
+      [("curry_rice", 474), ("tonkatsu", 138)],
+      "Recipe (assumption): one curry rice (474 g) topped with one tonkatsu (138 g)",
+      portions="皿=612|人前=612|plate=612")
+    C("dorayaki", "どら焼き", "Dorayaki", "どら焼き|どらやき|ドラ焼き|銅鑼焼き",
+      "dorayaki", "sweet",
+      [("flour", 25), ("egg_raw", 15), ("sugar", 15), ("honey", 3), ("anko", 35)],
+      "Recipe (assumption), one dorayaki: flour 25 g, egg 15 g, sugar 15 g, honey 3 g, anko 35 g; the batter's water is not counted",
+      portions="個=93|piece=93")
+    C("daifuku", "大福", "Daifuku (mochi with red bean paste)", "大福|だいふく|豆大福|大福もち",
+      "daifuku|mochi", "sweet",
+      [("potato_starch", 2), ("anko", 40), ("sugar", 5), ("rice_raw", 30)],
+      "Recipe (assumption), one daifuku: glutinous rice as raw rice 30 g, anko 40 g, sugar 5 g, starch 2 g; water not counted",
+      portions="個=77|piece=77")
+    C("senbei", "せんべい", "Rice cracker (senbei)", "せんべい|煎餅|おせんべい|しょうゆせんべい|揚げせん",
+      "rice cracker|rice crackers|senbei", "snack",
+      [("rice_raw", 18), ("soy_sauce", 2)],
+      "Recipe (assumption), one 20 g cracker: rice 18 g (as rice flour), soy sauce 2 g; water baked off",
+      portions="枚=20|piece=20|個=20|袋=100", default_g=40)
+    C("shortcake", "ショートケーキ", "Strawberry shortcake", "ショートケーキ|いちごのショートケーキ|苺ショート",
+      "strawberry shortcake|shortcake", "sweet",
+      [("flour", 20), ("egg_raw", 25), ("sugar", 25), ("butter", 5), ("cream", 35), ("strawberry", 15)],
+      "Recipe (assumption), one slice: sponge of flour 20 g, egg 25 g, sugar 20 g, butter 5 g; whipped cream 35 g with sugar 5 g; strawberry 15 g",
+      portions="個=125|piece=125|切れ=125|slice=125")
+    C("cream_puff", "シュークリーム", "Cream puff", "シュークリーム|しゅーくりーむ|シュー",
+      "cream puff|cream puffs|choux cream", "sweet",
+      [("flour", 10), ("butter", 8), ("egg_raw", 20), ("milk", 45), ("sugar", 12), ("cream", 10), ("potato_starch", 4)],
+      "Recipe (assumption), one puff: choux of flour 10 g, butter 8 g, egg 15 g; custard of milk 45 g, egg 5 g, sugar 12 g, starch 4 g; cream 10 g",
+      portions="個=109|piece=109")
+    C("donut", "ドーナツ", "Doughnut", "ドーナツ|ドーナッツ|どーなつ|オールドファッション",
+      "donut|donuts|doughnut|doughnuts|glazed donut", "sweet",
+      [("flour", 30), ("sugar", 10), ("egg_raw", 5), ("milk", 10), ("vegetable_oil", 12), ("butter", 2)],
+      "Recipe (assumption), one ring doughnut: flour 30 g, sugar 10 g (with glaze), egg 5 g, milk 10 g, absorbed oil 12 g, butter 2 g",
+      portions="個=69|piece=69")
+    C("croissant", "クロワッサン", "Croissant", "クロワッサン|くろわっさん",
+      "croissant|croissants|butter croissant", "bread",
+      [("flour", 30), ("butter", 15), ("milk", 6), ("sugar", 3), ("egg_raw", 3)],
+      "Recipe (assumption), one croissant: flour 30 g, butter 15 g, milk 6 g, sugar 3 g, egg 3 g; water baked off",
+      portions="個=57|piece=57")
+    C("melon_pan", "メロンパン", "Melon pan", "メロンパン|めろんぱん",
+      "melon pan|melon bread", "bread",
+      [("flour", 60), ("sugar", 20), ("butter", 15), ("egg_raw", 10), ("milk", 15)],
+      "Recipe (assumption), one melon pan: flour 60 g, sugar 20 g, butter 15 g, egg 10 g, milk 15 g; water baked off",
+      portions="個=120|piece=120")
+    C("anpan", "あんパン", "Anpan (sweet bean bun)", "あんパン|あんぱん|アンパン|つぶあんパン|こしあんパン",
+      "anpan|red bean bun", "bread",
+      [("flour", 35), ("sugar", 5), ("butter", 3), ("milk", 10), ("anko", 45)],
+      "Recipe (assumption), one bun: flour 35 g, sugar 5 g, butter 3 g, milk 10 g, anko 45 g",
+      portions="個=98|piece=98")
+    C("matcha_latte", "抹茶ラテ", "Matcha latte", "抹茶ラテ|まっちゃラテ|抹茶オレ|グリーンティーラテ",
+      "matcha latte|green tea latte", "drink",
+      [("milk", 250), ("sugar", 15), ("green_tea", 50)],
+      "Recipe (assumption), one 315 g cup: milk 250 g, sugar 15 g, matcha as tea 50 g",
+      portions="杯=315|cup=315", default_g=315, density=1.03)
+    C("bubble_tea", "タピオカミルクティー", "Bubble milk tea", "タピオカミルクティー|タピオカ|タピオカドリンク",
+      "bubble tea|boba tea|boba|milk tea with tapioca", "drink",
+      [("black_tea", 250), ("milk", 100), ("sugar", 25), ("potato_starch", 50)],
+      "Recipe (assumption), one 500 ml cup: tea 250 g, milk 100 g, sugar 25 g, tapioca pearls as starch 50 g",
+      portions="杯=425|cup=425", default_g=425, density=1.05)
+    C("milk_tea_bottle", "ミルクティー", "Milk tea (sweetened)", "ミルクティー|ミルクティ|ロイヤルミルクティー|午後ティー",
+      "milk tea|sweet milk tea", "drink",
+      [("black_tea", 370), ("milk", 100), ("sugar", 30)],
+      "Recipe (assumption), one 500 g bottle: tea 370 g, milk 100 g, sugar 30 g",
+      portions="杯=240|本=500|cup=240", default_g=240, density=1.03)
+    C("canned_coffee", "缶コーヒー", "Canned coffee (milk and sugar)", "缶コーヒー|缶コーヒ|微糖コーヒー|コーヒー飲料",
+      "canned coffee", "drink",
+      [("coffee_black", 155), ("milk", 20), ("sugar", 10)],
+      "Recipe (assumption), one 185 g can: coffee 155 g, milk 20 g, sugar 10 g",
+      portions="缶=185|can=185|本=185", default_g=185, density=1.02)
+    C("smoothie", "スムージー", "Fruit smoothie", "スムージー|フルーツスムージー",
+      "smoothie|fruit smoothie|banana smoothie", "drink",
+      [("banana", 100), ("strawberry", 80), ("yogurt_plain", 100), ("orange_juice", 100)],
+      "Recipe (assumption), one 380 g smoothie: banana 100 g, strawberries 80 g, yogurt 100 g, orange juice 100 g",
+      portions="杯=380|cup=380|glass=380", default_g=380, density=1.05)
+    C("hot_dog", "ホットドッグ", "Hot dog", "ホットドッグ|ほっとどっぐ|ホットドック",
+      "hot dog|hot dogs|hotdog", "dish",
+      [("bread_roll", 45), ("sausage", 50), ("ketchup", 10), ("onion", 5)],
+      "Recipe (assumption): bun as bread roll 45 g, frankfurter 50 g, ketchup 10 g, onion 5 g",
+      portions="個=110|piece=110|本=110")
+    C("mac_and_cheese", "マカロニチーズ", "Macaroni and cheese", "マカロニチーズ|マカロニアンドチーズ|マックアンドチーズ",
+      "mac and cheese|macaroni and cheese|mac n cheese", "dish",
+      [("pasta_boiled", 180), ("cheddar", 40), ("milk", 50), ("butter", 10), ("flour", 5)],
+      "Recipe (assumption): boiled macaroni 180 g, cheddar 40 g, milk 50 g, butter 10 g, flour 5 g",
+      portions="皿=285|人前=285|cup=200|bowl=285|plate=285", default_g=220)
+    C("quesadilla", "ケサディーヤ", "Chicken quesadilla", "ケサディーヤ|ケサディア|ケサディージャ",
+      "quesadilla|quesadillas|chicken quesadilla", "dish",
+      [("flour", 60), ("vegetable_oil", 10), ("cheddar", 50), ("chicken_breast_roasted", 60), ("onion", 15)],
+      "Recipe (assumption): two tortillas as flour 60 g + oil 10 g, cheddar 50 g, roasted chicken 60 g, onion 15 g",
+      portions="個=195|piece=195|皿=195|plate=195")
+    C("california_roll", "カリフォルニアロール", "California roll", "カリフォルニアロール|かりふぉるにあろーる",
+      "california roll|california rolls|sushi roll|sushi rolls", "dish",
+      [("rice_cooked", 150), ("vinegar", 10), ("sugar", 5), ("avocado", 25), ("kamaboko", 25), ("cucumber", 15), ("mayonnaise", 8),
+       ("nori", 2), ("sesame_seeds", 2)],
+      "Recipe (assumption), one 8-piece roll: rice 150 g with vinegar 10 g and sugar 5 g, avocado 25 g, imitation crab as kamaboko 25 g, cucumber 15 g, mayonnaise 8 g, nori 2 g, sesame 2 g",
+      portions="本=242|roll=242|皿=242|個=30|piece=30", default_g=242)
+    C("waffle", "ワッフル", "Waffle", "ワッフル|わっふる|ベルギーワッフル",
+      "waffle|waffles|belgian waffle", "sweet",
+      [("flour", 35), ("milk", 40), ("egg_raw", 15), ("butter", 8), ("sugar", 6)],
+      "Recipe (assumption), one 7-inch waffle: flour 35 g, milk 40 g, egg 15 g, butter 8 g, sugar 6 g",
+      portions="個=104|piece=104|枚=104")
+    C("avocado_toast", "アボカドトースト", "Avocado toast", "アボカドトースト|アボトースト",
+      "avocado toast", "bread",
+      [("bread_shokupan", 50), ("avocado", 50), ("olive_oil", 5), ("salt", 0.5)],
+      "Recipe (assumption): one 50 g slice of toast, avocado 50 g, olive oil 5 g, salt 0.5 g",
+      portions="枚=105.5|slice=105.5|piece=105.5")
+    C("pbj_sandwich", "ピーナッツバターとジャムのサンドイッチ", "Peanut butter and jelly sandwich", "PB&Jサンド|ピーナッツバターサンド",
+      "peanut butter and jelly sandwich|pb&j|pbj|peanut butter and jelly|peanut butter sandwich", "dish",
+      [("bread_shokupan", 56), ("peanut_butter", 32), ("jam", 20)],
+      "Recipe (assumption): two 28 g slices of bread, peanut butter 32 g (2 tbsp), jam 20 g",
+      portions="個=108|piece=108")
+    C("kinpira_gobo", "きんぴらごぼう", "Kinpira gobo (braised burdock and carrot)", "きんぴらごぼう|きんぴら|金平ごぼう|きんぴらゴボウ",
+      "kinpira gobo|kinpira", "dish",
+      [("burdock", 50), ("carrot", 15), ("sesame_oil", 4), ("soy_sauce", 6), ("sugar", 4), ("mirin", 5), ("sesame_seeds", 1)],
+      "Recipe (assumption), one side dish: burdock 50 g, carrot 15 g, sesame oil 4 g, soy sauce 6 g, sugar 4 g, mirin 5 g, sesame 1 g",
+      portions="皿=85|人前=85|小鉢=85")
+    C("purin", "プリン", "Custard pudding (purin)", "プリン|ぷりん|カスタードプリン|焼きプリン",
+      "custard pudding|pudding|flan|creme caramel", "sweet",
+      [("milk", 70), ("egg_raw", 25), ("sugar", 12)],
+      "Recipe (assumption), one 107 g cup: milk 70 g, egg 25 g, sugar 12 g (with caramel)",
+      portions="個=107|piece=107|カップ=107")
+    C("curry_pan", "カレーパン", "Curry bread (fried)", "カレーパン|かれーぱん",
+      "curry bread|curry bun|kare pan", "bread",
+      [("flour", 40), ("sugar", 3), ("curry_roux", 8), ("pork_ground", 10), ("onion", 10), ("panko", 5), ("vegetable_oil", 10)],
+      "Recipe (assumption), one fried bun: flour 40 g, sugar 3 g, filling of curry roux 8 g, ground pork 10 g, onion 10 g, panko 5 g, absorbed oil 10 g",
+      portions="個=86|piece=86")
+    C("kimchi", "キムチ", "Kimchi (napa cabbage)", "キムチ|きむち|白菜キムチ",
+      "kimchi|kimchee", "vegetable",
+      [("hakusai", 90), ("garlic", 2), ("ginger", 1), ("sugar", 2), ("salt", 3), ("negi", 2)],
+      "Recipe (assumption), per 100 g: napa cabbage 90 g, garlic 2 g, ginger 1 g, sugar 2 g, salt 3 g, negi 2 g (chili not counted)",
+      portions="皿=50|人前=50|パック=100", default_g=50)
+    C("tomato_soup", "トマトスープ", "Tomato soup", "トマトスープ|とまとすーぷ",
+      "tomato soup|cream of tomato soup", "soup",
+      [("tomato_canned", 180), ("onion", 20), ("butter", 5), ("sugar", 5), ("consomme", 3), ("water", 40)],
+      "Recipe (assumption), one 253 g bowl: canned tomato 180 g, onion 20 g, butter 5 g, sugar 5 g, bouillon 3 g, water 40 g",
+      portions="杯=253|cup=245|bowl=253|皿=253", default_g=253, density=1.03)
+    C("mixed_berries", "ミックスベリー", "Mixed berries", "ミックスベリー|ベリーミックス|ベリー",
+      "mixed berries|berries|berry mix", "fruit",
+      [("strawberry", 50), ("blueberries", 50), ("raspberries", 50)],
+      "Mix (assumption), one 150 g cup: strawberries 50 g, blueberries 50 g, raspberries 50 g",
+      portions="cup=150|カップ=120|handful=40|杯=150", default_g=150)
+    C("cafe_latte", "カフェラテ", "Caffe latte", "カフェラテ|ラテ|カフェラッテ|ホットラテ|アイスラテ",
+      "latte|cafe latte|caffe latte|iced latte|hot latte", "drink",
+      [("coffee_black", 40), ("milk", 210)],
+      "Recipe (assumption), one 250 g cup: espresso as brewed coffee 40 g, steamed milk 210 g (unsweetened)",
+      portions="杯=250|cup=250|mug=300|glass=250", default_g=250, density=1.025)
+    C("ohitashi", "ほうれん草のおひたし", "Spinach ohitashi", "ほうれん草のおひたし|おひたし|お浸し|ほうれんそうのおひたし",
+      "ohitashi|spinach ohitashi", "vegetable",
+      [("spinach", 70), ("soy_sauce", 5), ("dashi", 10), ("katsuobushi", 1)],
+      "Recipe (assumption), one side dish: boiled spinach 70 g, soy sauce 5 g, dashi 10 g, bonito flakes 1 g",
+      portions="皿=86|人前=86|小鉢=86")

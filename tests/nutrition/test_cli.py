@@ -20,7 +20,7 @@ def app() -> typer.Typer:
 
 
 def test_parse_json_is_one_object_with_legacy_and_v2() -> None:
-    res = CliRunner().invoke(app(), ["parse", "ご飯 1杯とざるそば、唐揚げ定食", "--json"])
+    res = CliRunner().invoke(app(), ["parse", "ご飯 1杯とビビンバ、唐揚げ定食", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert set(data) == {"legacy", "v2"}
@@ -32,7 +32,7 @@ def test_parse_json_is_one_object_with_legacy_and_v2() -> None:
 
 
 def test_parse_never_zero_off_and_locale() -> None:
-    res = CliRunner().invoke(app(), ["parse", "ざるそば", "--json", "--never-zero", "off", "--locale", "en"])
+    res = CliRunner().invoke(app(), ["parse", "ビビンバ", "--json", "--never-zero", "off", "--locale", "en"])
     data = json.loads(res.stdout)
     assert data["v2"]["totals"]["kcal"] == 0 and data["v2"]["locale"] == "en"
 
@@ -44,3 +44,12 @@ def test_parse_table_output() -> None:
 
 def test_parse_rejects_bad_mode() -> None:
     assert CliRunner().invoke(app(), ["parse", "x", "--never-zero", "maybe"]).exit_code != 0
+
+
+def test_parse_shows_why_each_item_matched() -> None:
+    res = CliRunner().invoke(app(), ["parse", "bananna, 激辛カツ丼, ご飯, ビビンバ", "--json"])
+    why = [i["match"] for i in json.loads(res.stdout)["v2"]["items"]]
+    assert why[0].startswith("fuzzy 'banana'") and why[1].startswith("parent")
+    assert why[2].startswith("alias") and why[3].startswith("estimate")
+    table = CliRunner().invoke(app(), ["parse", "bananna"])
+    assert "fuzzy" in table.stdout and "why" in table.stdout

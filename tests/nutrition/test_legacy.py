@@ -20,7 +20,7 @@ def test_missing_kcal_is_4_4_9_without_alcohol() -> None:
 
 
 def test_missing_values_are_zero() -> None:
-    out = compute_legacy(result(ProviderItem(name="ざるそば")))
+    out = compute_legacy(result(ProviderItem(name="ビビンバ")))
     assert out.items[0].kcal == 0 and out.items[0].grams is None
     assert out.totals.model_dump() == {"kcal": 0, "protein_g": 0, "fat_g": 0, "carbs_g": 0}
 

@@ -58,9 +58,9 @@ def test_unknown_unit_and_portion_tags(offline) -> None:  # type: ignore[no-unty
 
 
 def test_never_zero_off_safe_strict(offline) -> None:  # type: ignore[no-untyped-def]
-    off = v2(offline, "ざるそば、water、mystery thing", never_zero_mode="off").items
-    safe = v2(offline, "ざるそば、water、mystery thing", never_zero_mode="safe").items
-    strict = v2(offline, "ざるそば、water、mystery thing", never_zero_mode="strict").items
+    off = v2(offline, "ビビンバ、water、mystery thing", never_zero_mode="off").items
+    safe = v2(offline, "ビビンバ、water、mystery thing", never_zero_mode="safe").items
+    strict = v2(offline, "ビビンバ、water、mystery thing", never_zero_mode="strict").items
     assert [i.kcal > 0 for i in off] == [False, False, False]
     assert [i.kcal > 0 for i in safe] == [True, False, False]
     assert [i.kcal > 0 for i in strict] == [True, False, True]
@@ -130,7 +130,7 @@ def test_set_proposals_follow_the_flag(offline) -> None:  # type: ignore[no-unty
 
 
 def test_confidence_orders_resolutions(offline) -> None:  # type: ignore[no-untyped-def]
-    ok, unit, est = v2(offline, "ご飯 1杯、ご飯 1缶、ざるそば").items
+    ok, unit, est = v2(offline, "ご飯 1杯、ご飯 1缶、ビビンバ").items
     assert ok.confidence > unit.confidence > est.confidence > 0
 
 
@@ -142,8 +142,8 @@ def test_totals_rounded_like_legacy(offline) -> None:  # type: ignore[no-untyped
 
 
 def test_deterministic(offline) -> None:  # type: ignore[no-untyped-def]
-    a = v2(offline, "ご飯 1杯と味噌汁、唐揚げ定食、ざるそば").model_dump_json()
-    b = v2(offline, "ご飯 1杯と味噌汁、唐揚げ定食、ざるそば").model_dump_json()
+    a = v2(offline, "ご飯 1杯と味噌汁、唐揚げ定食、ビビンバ").model_dump_json()
+    b = v2(offline, "ご飯 1杯と味噌汁、唐揚げ定食、ビビンバ").model_dump_json()
     assert a == b
 
 
@@ -155,7 +155,7 @@ def test_bad_options_are_refused() -> None:
 
 
 def test_adapter_keeps_items_and_totals(offline) -> None:  # type: ignore[no-untyped-def]
-    rec = v2(offline, "ご飯 1杯と味噌汁、ざるそば")
+    rec = v2(offline, "ご飯 1杯と味噌汁、ビビンバ")
     view = to_legacy_view(rec)
     assert len(view.items) == len(rec.items)
     assert view.totals.model_dump() == rec.totals.model_dump()

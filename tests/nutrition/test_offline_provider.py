@@ -30,7 +30,7 @@ def test_build_gemini_uses_factory_with_offline_fallback_and_matcher() -> None:
     build_provider(name="gemini", model="gemini-x", gemini_factory=factory, api_key="k")
     assert seen["model"] == "gemini-x" and seen["api_key"] == "k"
     assert isinstance(seen["fallback"], OfflineProvider)
-    assert seen["match_food"]("ご飯") == "rice_cooked" and seen["match_food"]("ざるそば") is None
+    assert seen["match_food"]("ご飯") == "rice_cooked" and seen["match_food"]("ビビンバ") is None
 
 
 def test_unknown_provider() -> None:
@@ -54,8 +54,8 @@ def test_zero_calorie_items_get_listed_kcal(offline) -> None:  # type: ignore[no
 
 
 def test_unmatched_item_has_no_numbers(offline) -> None:  # type: ignore[no-untyped-def]
-    (item,) = offline.parse("ざるそば 1枚").items
-    assert item.name == "ざるそば" and item.food_id is None and item.quantity == 1 and item.unit == "枚"
+    (item,) = offline.parse("ビビンバ 1枚").items
+    assert item.name == "ビビンバ" and item.food_id is None and item.quantity == 1 and item.unit == "枚"
     assert (item.grams, item.kcal, item.protein_g, item.fat_g, item.carbs_g) == (None,) * 5
 
 

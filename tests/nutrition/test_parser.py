@@ -70,8 +70,8 @@ def test_parse(text: str, expected: list[tuple], table) -> None:  # type: ignore
 
 
 def test_unmatched_name_is_kept_not_swapped(table) -> None:  # type: ignore[no-untyped-def]
-    (p,) = parse_text("ざるそば", table)
-    assert p.food is None and p.name == "ざるそば" and p.match == "none"
+    (p,) = parse_text("ビビンバ", table)
+    assert p.food is None and p.name == "ビビンバ" and p.match == "none"
     (p,) = parse_text("チョコレートケーキ", table)  # contains チョコレート but is a cake
     assert p.food is None
 

@@ -3,10 +3,13 @@ adapter always yields valid DTO v1."""
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meallog.nutrition.adapter import to_legacy_view
+from meallog.nutrition.categories import item_cap_kcal
 from meallog.nutrition.dto import NutritionV1
 from meallog.nutrition.foods import load_foods
 from meallog.nutrition.legacy import compute_legacy
@@ -108,3 +111,27 @@ def test_any_provider_result_normalizes_and_adapts_to_valid_v1(
     assert len(view.items) == len(result.items)
     assert min(record.totals.model_dump().values()) >= 0
     NutritionV1.model_validate(compute_legacy(result).model_dump(mode="json"))
+
+
+TYPED = ["たこ焼き", "8個", "big", "mac", "meal", "ビール", "350ml缶", "茶碗1杯", "ラーメソ", "bananna",
+         "朝:", "Lunch:",
+         "とんこつ", "ラーメン", "の", "と", "with", "extra", "10", "99999", "個", "本", "粒", "tall", "grande",
+         "12 oz",
+         "ストロングゼロ", "diet", "🍜", "大盛り", "half", "ご飯", "1合", "ナゲット"]
+typed_text = st.one_of(st.text(max_size=60), st.lists(st.sampled_from(TYPED), max_size=10).map(" ".join),
+                       st.lists(st.sampled_from(TYPED), max_size=10).map("".join))
+
+
+@FAST
+@given(typed_text, options)
+def test_no_item_is_non_finite_negative_or_over_its_cap(text: str, opts: V2Options) -> None:
+    for item in normalize(PROVIDER.parse(text), options=opts, pipeline_version="p").items:
+        assert math.isfinite(item.kcal) and item.kcal >= 0
+        assert item.kcal <= item_cap_kcal(item.category), (text, item)
+
+
+@FAST
+@given(provider_result, options)
+def test_no_provider_item_is_over_its_cap(result: ProviderResult, opts: V2Options) -> None:
+    for item in normalize(result, options=opts, pipeline_version="p").items:
+        assert 0 <= item.kcal <= item_cap_kcal(item.category)

@@ -22,7 +22,7 @@ def parse_command(
     set_proposals: bool = typer.Option(True, "--set-proposals/--no-set-proposals", help="SET_PROPOSAL_UI"),
     provider_name: str = typer.Option("offline", "--provider", help="offline (default) or gemini"),
 ) -> None:
-    """Parse TEXT with the provider and show legacy vs v2 items, grams, statuses and unknown tags."""
+    """Parse TEXT with the provider and show legacy vs v2 items, grams, statuses, why each matched, tags."""
     from meallog.nutrition.legacy import compute_legacy
     from meallog.nutrition.normalize_v2 import V2Options, normalize
     from meallog.providers.factory import build_provider
@@ -54,7 +54,7 @@ def side_by_side(legacy: NutritionV1, record: RecordV2) -> dict[str, Any]:
             "name": i.name, "food_id": i.food_id, "quantity": i.quantity, "unit": i.unit, "grams": i.grams,
             "status": i.status, "tags": list(i.tags), "confidence": i.confidence, "kcal": i.kcal,
             "protein_g": i.protein_g, "fat_g": i.fat_g, "carbs_g": i.carbs_g, "alcohol_g": i.alcohol_g,
-            "energy_basis": i.energy_basis, "source": i.source, "source_id": i.source_id,
+            "energy_basis": i.energy_basis, "source": i.source, "source_id": i.source_id, "match": i.match,
         }
         for i in record.items
     ]
@@ -79,19 +79,19 @@ def _n(x: float | None, digits: int = 1) -> str:
 
 def render(console: Console, text: str, legacy: NutritionV1, record: RecordV2) -> None:
     table = Table(title=f"{text}  ({record.locale}, {record.provider}/{record.model})", show_lines=False)
-    for col in ("item", "g legacy", "g v2", "kcal legacy", "kcal v2", "P", "F", "C", "status", "tags"):
+    for col in ("item", "g legacy", "g v2", "kcal legacy", "kcal v2", "P", "F", "C", "status", "why", "tags"):
         table.add_column(col, justify="right" if col[0] in "gkPFC" else "left")
     for lg, v2 in zip(legacy.items, record.items, strict=True):
         table.add_row(
             v2.name if v2.name == lg.name else f"{lg.name} → {v2.name}",
             _n(lg.grams), _n(v2.grams), _n(lg.kcal, 0), _n(v2.kcal, 0),
             f"{_n(lg.protein_g)}/{_n(v2.protein_g)}", f"{_n(lg.fat_g)}/{_n(v2.fat_g)}",
-            f"{_n(lg.carbs_g)}/{_n(v2.carbs_g)}", v2.status, ", ".join(v2.tags),
+            f"{_n(lg.carbs_g)}/{_n(v2.carbs_g)}", v2.status, v2.match or "", ", ".join(v2.tags),
         )
     lt, vt = legacy.totals, record.totals
     table.add_section()
     table.add_row("total", "", "", _n(lt.kcal, 0), _n(vt.kcal, 0), f"{_n(lt.protein_g)}/{_n(vt.protein_g)}",
-                  f"{_n(lt.fat_g)}/{_n(vt.fat_g)}", f"{_n(lt.carbs_g)}/{_n(vt.carbs_g)}", "", "")
+                  f"{_n(lt.fat_g)}/{_n(vt.fat_g)}", f"{_n(lt.carbs_g)}/{_n(vt.carbs_g)}", "", "", "")
     console.print(table)
     for p in record.proposals:
         parts = ", ".join(f"{c.name} {c.grams:g} g" for c in p.components)

@@ -16,6 +16,18 @@ from meallog.nutrition.foods import FoodTable, normalize_name
 
 ZERO = "zero_calorie"
 GENERIC = "generic"
+# A plausible maximum of one logged item, by category: no estimate (nor typo) adds thousands of kcal.
+ITEM_CAP_KCAL: dict[str, float] = {
+    "set_meal": 2000.0, "dish": 1800.0, "noodle": 1500.0, "grain": 1500.0, "bread": 1200.0, "meat": 1500.0,
+    "fish": 1200.0, "sweet": 1200.0, "snack": 1200.0, "alcohol": 1200.0, "drink": 800.0, "soup": 800.0,
+    "dairy": 1000.0, "fat": 1000.0, "condiment": 600.0, "fruit": 600.0, "vegetable": 600.0, "egg": 800.0,
+    "soy": 800.0, ZERO: 50.0, GENERIC: 1500.0,
+}
+
+
+def item_cap_kcal(category: str | None) -> float:
+    """The most one item of ``category`` can log (kcal)."""
+    return ITEM_CAP_KCAL.get(category or GENERIC, ITEM_CAP_KCAL[GENERIC])
 
 # First match wins, so the more specific groups come first ("抹茶ラテ" is a drink, not tea).
 KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -24,6 +36,11 @@ KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "ビール",
             "beer",
+            "ストロング",
+            "strong zero",
+            "氷結",
+            "ほろよい",
+            "hard seltzer",
             "ワイン",
             "wine",
             "日本酒",
@@ -639,7 +656,7 @@ def category_estimates(table: FoodTable) -> dict[str, CategoryEstimate]:
     """Per category (and ``generic`` over every dish), medians of the table's non-zero-calorie rows."""
     groups: dict[str, list] = {}
     for f in table.foods:
-        if f.zero_calorie or f.kcal <= 0:
+        if f.zero_calorie or f.kcal <= 0 or f.brand:  # a brand's product is no typical food of its category
             continue
         groups.setdefault(f.category, []).append(f)
     groups[GENERIC] = list(groups.get("dish", [])) or [f for f in table.foods if f.kcal > 0]

@@ -23,6 +23,10 @@ TAG_NEVER_ZERO = "never_zero_estimate"  # NEVER_ZERO_MODE replaced a 0 kcal by a
 TAG_ZERO_CALORIE = "zero_calorie"  # a true zero-calorie item (water, black coffee, tea)
 TAG_SET_MEAL = "set_meal"  # has a set-meal proposal
 TAG_PROVIDER_VALUES = "provider_values"  # numbers are the provider's own (no table row)
+TAG_FUZZY_MATCH = "fuzzy_match"  # the name is a typo of a table alias (rapidfuzz score in ``match``)
+TAG_PARENT_MODIFIER = "parent_modifier"  # a known dish with words the table does not know ("とんこつ")
+TAG_PIECE_ESTIMATE = "piece_estimate"  # a count of a food the table lists no piece for: category piece
+TAG_KCAL_CAPPED = "kcal_capped"  # an item above its category's plausible maximum, scaled down to it
 UNKNOWN_TAGS: tuple[str, ...] = (TAG_UNKNOWN_FOOD, TAG_UNKNOWN_UNIT, TAG_UNKNOWN_PORTION)
 
 NeverZeroMode = Literal["off", "safe", "strict"]
@@ -84,6 +88,7 @@ class ItemV2(BaseModel):
     energy_basis: str | None = None
     source: str | None = None
     source_id: str | None = None
+    match: str | None = Field(default=None, description="why the item has this food: alias, fuzzy score, parent")
 
 
 class ProposalComponent(BaseModel):

@@ -18,6 +18,7 @@ from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PATH = DATA_DIR / "foods.csv"
+PRODUCTS_PATH = DATA_DIR / "products.csv"  # konbini / chain products, published values: kept apart
 
 ATTRIBUTION_MEXT = "日本食品標準成分表（八訂）増補2023年から引用"
 ATTRIBUTION_MEXT_MODIFIED = "日本食品標準成分表（八訂）増補2023年を加工して作成"
@@ -59,6 +60,8 @@ class Food:
     zero_calorie: bool = False
     set_components: tuple[tuple[str, float], ...] = ()
     table_version: str = ""
+    brand: str = ""  # products only: whose published figure it is
+    source_date: str = ""  # products only: the date of that figure
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_ja
@@ -192,6 +195,8 @@ def food_from_row(row: Mapping[str, str]) -> Food:
         zero_calorie=row.get("zero_calorie", "").strip().lower() == "true",
         set_components=_pairs(row.get("set_components")),
         table_version=row.get("table_version", "").strip(),
+        brand=(row.get("brand") or "").strip(),
+        source_date=(row.get("source_date") or "").strip(),
     )
 
 
@@ -215,13 +220,22 @@ def build_table(foods: Iterable[Food]) -> FoodTable:
                      portion_units=units)
 
 
-@lru_cache(maxsize=8)
-def load_foods(path: str | Path | None = None) -> FoodTable:
-    """The table at ``path`` (default: the shipped ``data/foods.csv``), read once per path."""
-    p = Path(path) if path is not None else DEFAULT_PATH
+def _read_rows(p: Path) -> list[Food]:
     with p.open(encoding="utf-8", newline="") as fh:
-        rows = [food_from_row(r) for r in csv.DictReader(fh) if (r.get("food_id") or "").strip()]
-    return build_table(rows)
+        return [food_from_row(r) for r in csv.DictReader(fh) if (r.get("food_id") or "").strip()]
+
+
+def load_foods(path: str | Path | None = None) -> FoodTable:
+    """The table at ``path``, read once per path; default: the shipped generic foods (``data/foods.csv``)
+    followed by the products (``data/products.csv``), so a generic row wins a shared alias."""
+    return _load(None if path is None else str(Path(path)))  # load_foods() and load_foods(None): one table
+
+
+@lru_cache(maxsize=8)
+def _load(path: str | None) -> FoodTable:
+    if path is not None:
+        return build_table(_read_rows(Path(path)))
+    return build_table([*_read_rows(DEFAULT_PATH), *_read_rows(PRODUCTS_PATH)])
 
 
 def table_version(path: str | Path | None = None) -> str:

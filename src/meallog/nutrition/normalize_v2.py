@@ -1,7 +1,9 @@
 """v2 normalization: a provider result -> DTO v2 record, from the food table. Pure and deterministic.
 
-Per item: canonical food match (the provider's ``food_id``, else an exact normalised alias; a name
-the table does not know is never swapped for a near food: status ``unmatched`` + ``unknown_food``),
+Per item: canonical food match (the provider's ``food_id``, else ``matching.resolve`` of the name:
+only an exact alias or product is ``ok``; a known dish + unknown words or a typo is ``estimated`` with
+``parent_modifier`` / ``fuzzy_match``; a name the table does not know is ``unmatched`` +
+``unknown_food``), per-item caps by category (``kcal_capped``),
 unit -> grams (a cup follows the text's locale), nutrients = the table's LISTED values scaled by
 grams (never recomputed for table-backed items), an Atwater check (4/4/9 + alcohol 7) recorded on
 every item, ATWATER_SIMPLE_SCALE for provider-estimated items only, NEVER_ZERO_MODE, set-meal
@@ -14,11 +16,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-from meallog.nutrition.categories import GENERIC, ZERO, category_estimates, guess_category
+from meallog.nutrition.categories import GENERIC, ZERO, category_estimates, guess_category, item_cap_kcal
 from meallog.nutrition.dto import (
     TAG_ATWATER_MISMATCH,
     TAG_ATWATER_SCALED,
+    TAG_FUZZY_MATCH,
+    TAG_KCAL_CAPPED,
     TAG_NEVER_ZERO,
+    TAG_PARENT_MODIFIER,
+    TAG_PIECE_ESTIMATE,
     TAG_PROVIDER_VALUES,
     TAG_SET_MEAL,
     TAG_UNKNOWN_FOOD,
@@ -34,9 +40,10 @@ from meallog.nutrition.dto import (
     V2OptionsDTO,
 )
 from meallog.nutrition.foods import Food, FoodTable, load_foods
+from meallog.nutrition.matching import resolve
 from meallog.nutrition.parser import detect_locale
 from meallog.nutrition.types import ProviderItem, ProviderResult
-from meallog.nutrition.units import MASS_G, VOLUME_ML, canonical_unit, cup_ml, grams_for
+from meallog.nutrition.units import COUNT_UNITS, MASS_G, VOLUME_ML, canonical_unit, cup_ml, grams_for, piece_g
 
 NeverZeroMode = Literal["off", "safe", "strict"]
 NEVER_ZERO_MODES: tuple[NeverZeroMode, ...] = ("off", "safe", "strict")
@@ -48,6 +55,9 @@ ATWATER = {"protein_g": 4.0, "carbs_g": 4.0, "fat_g": 9.0, "alcohol_g": 7.0}
 CONFIDENCE: dict[str, float] = {
     "table": 0.95,
     "table_default": 0.85,
+    "parent": 0.6,
+    "piece": 0.6,
+    "fuzzy": 0.5,
     "amount_unknown": 0.5,
     "provider": 0.5,
     "category": 0.3,
@@ -99,6 +109,7 @@ class _Item:
     source: str | None = None
     source_id: str | None = None
     tags: list[str] = field(default_factory=list)
+    why: str | None = None
 
 
 def _num(x: float | None) -> float | None:
@@ -125,22 +136,35 @@ def resolve_locale(result: ProviderResult, options: V2Options) -> Literal["ja", 
     return "ja" if detect_locale(" ".join(i.name for i in result.items)) == "ja" else "en"
 
 
-def match_food(item: ProviderItem, table: FoodTable) -> Food | None:
-    """The provider's food_id when the table has it, else the exact alias of name; never a near food."""
-    return table.get(item.food_id) or table.lookup(item.name)
+def match_food(item: ProviderItem, table: FoodTable) -> tuple[Food | None, str, str]:
+    """(food, how, why): the provider's food_id (and its word on how it matched) when the table has it,
+    else ``matching.resolve`` of the name. Only alias and product matches are sure."""
+    food = table.get(item.food_id)
+    if food is not None:
+        how = item.match or "provider_id"
+        return food, how, item.match_note or f"{how} '{food.food_id}'"
+    found = resolve(item.name, table)
+    return found.food, found.how, found.why()
 
 
-def _table_item(it: ProviderItem, food: Food, locale: str) -> _Item:
+def _has_numbers(it: ProviderItem) -> bool:
+    return any(_num(v) is not None for v in (it.kcal, it.protein_g, it.fat_g, it.carbs_g))
+
+
+def _table_item(it: ProviderItem, food: Food, locale: str, how: str = "alias", why: str = "") -> _Item:
     quantity, unit = _num(it.quantity), it.unit
     provider_grams = _num(it.grams)
     tags: list[str] = []
     status: Status = "ok"
     basis = "table"
+    if how in ("parent", "fuzzy"):  # a known dish + unknown words, or a typo: never ``ok``
+        tags.append(TAG_PARENT_MODIFIER if how == "parent" else TAG_FUZZY_MATCH)
+        status, basis = "estimated", how
     if quantity is None and canonical_unit(unit) is None:
         if provider_grams is not None and provider_grams > 0:
             grams: float = provider_grams  # an amount the provider read that has no unit of its own
         else:
-            grams, basis = food.default_portion_g, "table_default"
+            grams, basis = grams_for(food, None, None, locale=locale).grams or food.default_portion_g, "table_default"
     else:
         amount = grams_for(food, quantity, unit, locale=locale)
         if amount.how == "unknown_unit":
@@ -153,6 +177,10 @@ def _table_item(it: ProviderItem, food: Food, locale: str) -> _Item:
             grams = amount.grams or 0.0
         else:
             grams = amount.grams or 0.0
+            if amount.how == "piece_estimate":
+                tags.append(TAG_PIECE_ESTIMATE)
+                if status == "ok":
+                    status, basis = "estimated", "piece"
     n = food.per(grams)
     if food.zero_calorie or food.kcal <= 0:
         tags.append(TAG_ZERO_CALORIE)
@@ -175,6 +203,7 @@ def _table_item(it: ProviderItem, food: Food, locale: str) -> _Item:
         source=food.source,
         source_id=food.source_id,
         tags=tags,
+        why=why or None,
     )
 
 
@@ -198,9 +227,11 @@ def _provider_item(it: ProviderItem, provider: str, options: V2Options) -> _Item
         status="unmatched",
         basis="unmatched",
         tags=[TAG_UNKNOWN_FOOD],
+        why="no match",
     )
     if all(v is None for v in (kcal, p, f, c)):
         return item
+    item.why = f"provider values ({provider})"
     item.status, item.basis, item.source = "estimated", "provider", f"provider:{provider}"
     item.tags.append(TAG_PROVIDER_VALUES)
     item.protein_g, item.fat_g, item.carbs_g, item.alcohol_g = p or 0.0, f or 0.0, c or 0.0, a
@@ -234,6 +265,13 @@ def _estimate(item: _Item, table: FoodTable, category: str, basis: str) -> None:
             grams = (item.quantity or 1.0) * MASS_G[unit]
         elif unit in VOLUME_ML or unit == "cup":
             grams = (item.quantity or 1.0) * (cup_ml("ja") if unit == "cup" else VOLUME_ML[unit])
+        elif item.quantity and item.quantity >= 2 and float(item.quantity).is_integer() and (
+            unit is None or unit in COUNT_UNITS
+        ):
+            per, estimated = piece_g(est.category, est.portion_g)  # たこ焼き 8個 is 8 pieces, not 8 servings
+            grams = per * item.quantity
+            if estimated:
+                item.tags.append(TAG_PIECE_ESTIMATE)
         else:
             grams = est.portion_g * (item.quantity if item.quantity else 1.0)
     k = grams / 100.0
@@ -250,6 +288,20 @@ def _estimate(item: _Item, table: FoodTable, category: str, basis: str) -> None:
     item.energy_basis = f"{basis}_estimate"
     item.source, item.source_id = "estimate", f"category:{est.category}"
     item.tags.append(TAG_NEVER_ZERO)
+    item.why = f"estimate: typical {est.category}" + (f" ({item.why})" if item.why and item.food else "")
+
+
+def _cap(item: _Item) -> None:
+    """No item above its category's plausible maximum: scaled down to it (grams and macros), tagged."""
+    cap = item_cap_kcal(item.category)
+    if item.kcal <= cap or item.kcal <= 0:
+        return
+    k = cap / item.kcal
+    item.kcal = cap
+    item.protein_g, item.fat_g, item.carbs_g = item.protein_g * k, item.fat_g * k, item.carbs_g * k
+    item.alcohol_g = None if item.alcohol_g is None else item.alcohol_g * k
+    item.grams = None if item.grams is None else item.grams * k
+    item.tags.append(TAG_KCAL_CAPPED)
 
 
 def _never_zero(item: _Item, table: FoodTable, mode: NeverZeroMode) -> None:
@@ -260,8 +312,11 @@ def _never_zero(item: _Item, table: FoodTable, mode: NeverZeroMode) -> None:
     if item.food is not None:
         _estimate(item, table, item.food.category, "category")
         return
-    if item.category == ZERO:
+    if item.category == ZERO:  # an unknown 麦茶 or diet soda: estimated at 0 by its category, and said so
         item.tags.append(TAG_ZERO_CALORIE)
+        item.status, item.basis = "estimated", "category"
+        item.source, item.source_id = "estimate", f"category:{ZERO}"
+        item.why = "estimate: zero-calorie drink"
         return
     if item.category is not None:
         _estimate(item, table, item.category, "category")
@@ -311,13 +366,16 @@ def normalize(
     proposals: list[SetProposal] = []
     sums = [0.0, 0.0, 0.0, 0.0]
     for index, it in enumerate(result.items):
-        food = match_food(it, table)
+        food, how, why = match_food(it, table)
+        if food is not None and it.food_id is None and how in ("parent", "fuzzy") and _has_numbers(it):
+            food = None  # a provider's own numbers for "whisky sour" beat a guess at its parent
         work = (
-            _table_item(it, food, locale)
+            _table_item(it, food, locale, how, why)
             if food is not None
             else _provider_item(it, result.provider, options)
         )
         _never_zero(work, table, options.never_zero_mode)
+        _cap(work)
         macros, ratio = _atwater_check(work, options.atwater_tolerance)
         if options.set_proposal_ui and (proposal := _proposal(index, work, table, locale)) is not None:
             proposals.append(proposal)
@@ -349,6 +407,7 @@ def normalize(
                 energy_basis=work.energy_basis,
                 source=work.source,
                 source_id=work.source_id,
+                match=work.why,
             )
         )
     totals = TotalsV1(

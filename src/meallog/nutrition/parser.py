@@ -1,9 +1,12 @@
 """Meal text -> phrases (name, quantity, unit, matched food). Deterministic, never raises. Pure.
 
 Splits on と 、 ， , ・ / ; & + newlines and the words "and", "with", "plus", except inside a food
-name the table knows (豆腐とわかめの味噌汁, "bacon and eggs"). Quantities may come before or after the
-name ("2 eggs", "卵 2個", "卵2個", "1杯のご飯", "egg x2"); ASCII and full-width digits, decimals,
-fractions (1/2, ½), 半分 / half, 大盛り / large (x1.5), 小盛り / small (x0.7).
+name the table knows (豆腐とわかめの味噌汁, "bacon and eggs") or a word holding one (とんこつ,
+"mac and cheese"): names are matched longest-first before the split. Meal labels ("朝:", "Lunch:")
+and emoji are dropped; containers resolve ("350ml缶" is 350 ml, "茶碗1杯" is 1 杯). Quantities may
+come before or after the name ("2 eggs", "卵 2個", "卵2個", "1杯のご飯", "egg x2"); ASCII and
+full-width digits, decimals, fractions (1/2, ½), 半分 / half, 大盛り / large (x1.5), 小盛り / small
+(x0.7), the last only before a food they can size ("big mac meal" is a product).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from meallog.nutrition.foods import Food, FoodTable, fold_char, normalize_name
-from meallog.nutrition.units import UNIT_ALIASES, VAGUE_UNITS
+from meallog.nutrition.foods import Food, FoodTable, normalize_name
+from meallog.nutrition.matching import NONE, FoodMatch, alias_spans, exact, resolve
+from meallog.nutrition.units import DRINK_SIZES, UNIT_ALIASES, VAGUE_UNITS
 
 SIZE_WORDS: dict[str, float] = {
     "特盛り": 2.0, "特盛": 2.0, "大盛り": 1.5, "大盛": 1.5, "小盛り": 0.7, "小盛": 0.7, "並盛り": 1.0,
@@ -27,12 +31,6 @@ NUMBER_WORDS: dict[str, float] = {
 }
 KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 VULGAR = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3"}
-# Words that make a longer name a different dish: never match "チョコレートケーキ" to chocolate.
-HEAD_WORDS = ("ケーキ", "cake", "pie", "パイ", "soup", "スープ", "salad", "サラダ", "sandwich", "定食", "丼",
-              "炒め", "煮", "カレー", "curry", "ソース", "sauce", "パン", "bread", "ジュース", "juice", "茶",
-              "tea", "鍋", "ラーメン", "そば", "noodle")
-MIN_COVERAGE = 0.5
-
 _SEP_CHARS = "、，,;；\n\r\t・/&＆+＋。"
 _SEP = re.compile(r"[、，,;；\n\r\t・&＆+＋。]|(?<!\d)/|/(?!\d)|と|(?<![a-z])(?:and|with|plus|w/)(?![a-z])",
                   re.IGNORECASE)
@@ -47,8 +45,33 @@ _TRAIL_X = re.compile(rf"^(?P<rest>.*?)\s*[x×*]\s*(?P<num>{_NUM})$", _F)
 _KANJI = re.compile(rf"(?P<num>[一二三四五六七八九十]|半)\s*(?P<unit>{_UNIT_ALT})")
 _UNIT_NUM_TRAIL = re.compile(rf"^(?P<rest>.*?)\s*(?P<unit>{_UNIT_ALT})\s*(?P<num>{_NUM})$", _F)
 _UNIT_NUM_LEAD = re.compile(rf"^(?P<unit>{_UNIT_ALT})\s*(?P<num>{_NUM})\s*(?:の)?(?P<rest>.+)$", _F)
+# "トースト 2枚 バター": an amount between two words of one name.
+_MID = re.compile(rf"^(?P<a>\S.*?)\s+(?P<num>{_NUM})\s*(?P<unit>{_UNIT_ALT})\s+(?P<b>\S.*)$", _F)
 _UNIT_OF = re.compile(rf"^(?P<unit>{_UNIT_ALT})\s+of\s+(?P<rest>.+)$", _F)
-_FILL_HEAD = re.compile(r"^(?:of\s+|the\s+|my\s+|の|を|は)+", re.IGNORECASE)
+# Never a leading の here: "のり弁" keeps it (an amount's の goes with the amount, see _PARTICLE_HEAD).
+_FILL_HEAD = re.compile(r"^(?:of\s+|the\s+|my\s+|extra\s+|more\s+|added\s+|追加の?|追い)+", re.IGNORECASE)
+_PARTICLE_HEAD = re.compile(r"^\s*[のをは](?=\S)")  # "1杯のご飯": only right after an amount
+# Meal labels ("朝:", "昼ごはん：", "Lunch:") name the meal, not a food: dropped before splitting.
+_LABEL = re.compile(
+    r"^\s*(?:(?:朝|昼|夜|晩|夕)(?:ご飯|ごはん|御飯|めし|飯|食)?\s*[:：]|"
+    r"(?:朝|昼|夜|晩)(?:ご飯|ごはん|御飯|めし)\s+|(?:朝食|昼食|夕食|夕飯|晩飯|間食|おやつ)\s*[:：]?\s+|"
+    r"(?:breakfast|lunch|dinner|supper|brunch|snack)\s*[:：-]\s*)",
+    re.IGNORECASE,
+)
+# Containers around an amount: "350ml缶" is 350 ml, "茶碗1杯" / "コップ1杯" is 1 杯 of what follows.
+_CONTAINER_AFTER_VOLUME = re.compile(
+    r"(\d(?:\.\d+)?\s*(?:ml|cc|l|ミリリットル|リットル))\s*(?:缶|瓶|びん|ボトル|ペットボトル|ペット|パック|紙パック|本)",
+    re.IGNORECASE,
+)
+_CONTAINER_BEFORE_COUNT = re.compile(r"(?:お?茶碗|おちゃわん|コップ|グラス|マグカップ|湯呑み?)\s*(?=(?:\d|[一二三半]))")
+# Words holding a separator that are not two foods ("とんこつ" is no と, "mac and cheese" one dish).
+_WORDS_WITH_SEP = re.compile(
+    r"とんこつ|豚骨|ところてん|とろろ|とうもろこし|とうふ|とまと|ととのう|"
+    r"(?<![a-z])(?:mac(?:aroni)? and cheese|fish and chips|peanut butter and jelly|salt and pepper|"
+    r"half and half|surf and turf|sweet and sour)(?![a-z])",
+    re.IGNORECASE,
+)
+_EMOJI_CATEGORIES = frozenset({"So", "Cf", "Cs", "Co"})
 _FILL_TAIL = re.compile(r"(?:を食べた|を飲んだ|食べた|飲んだ|を|は|の|を少し|です|でした|\.)+$")
 
 
@@ -60,8 +83,17 @@ class Phrase:
     name: str
     quantity: float | None
     unit: str | None
-    food: Food | None
-    match: str  # "exact" | "contained" | "none"
+    found: FoodMatch = NONE
+    size: float = 1.0  # the size word's factor already in ``quantity`` (大盛り 1.5)
+
+    @property
+    def food(self) -> Food | None:
+        return self.found.food
+
+    @property
+    def match(self) -> str:
+        """How the name matched: alias, product, parent, fuzzy or none."""
+        return self.found.how
 
 
 def _num(text: str) -> float | None:
@@ -83,51 +115,20 @@ def prepare(text: str) -> str:
     for k, v in VULGAR.items():
         text = text.replace(k, f" {v} ")
     text = unicodedata.normalize("NFKC", text).replace("⁄", "/")
-    return text
-
-
-def _norm_map(text: str) -> tuple[str, list[int]]:
-    chars: list[str] = []
-    pos: list[int] = []
-    for i, ch in enumerate(text):
-        for c in fold_char(ch):
-            chars.append(c)
-            pos.append(i)
-    return "".join(chars), pos
-
-
-def _latin_ok(text: str, start: int, end: int) -> bool:
-    """A Latin alias must sit on word boundaries ("tea" is not inside "steak")."""
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
-
-
-def _alias_spans(text: str, table: FoodTable) -> list[tuple[int, int, str]]:
-    """(start, end, food_id) of every alias occurrence in ``text`` (original indices, end exclusive)."""
-    norm, pos = _norm_map(text)
-    out: list[tuple[int, int, str]] = []
-    if not norm:
-        return out
-    for alias, fid in table.aliases_by_length():
-        if len(alias) > len(norm):
-            continue
-        start = norm.find(alias)
-        while start != -1:
-            a, b = pos[start], pos[start + len(alias) - 1] + 1
-            latin = alias[0].isascii() or alias[-1].isascii()
-            if not latin or _latin_ok(text, a, b):
-                out.append((a, b, fid))
-            start = norm.find(alias, start + 1)
-    return out
+    text = "".join(" " if unicodedata.category(c) in _EMOJI_CATEGORIES or c == "\ufe0f" else c for c in text)
+    text = _LABEL.sub("", text, count=1)
+    text = _CONTAINER_AFTER_VOLUME.sub(r"\1", text)
+    return _CONTAINER_BEFORE_COUNT.sub("", text)
 
 
 def split_items(text: str, table: FoodTable) -> list[str]:
     """The item phrases of a prepared text; separators inside a known food name do not cut."""
     protected: list[tuple[int, int]] = []
-    for a, b, _ in _alias_spans(text, table):
+    for a, b, _, _ in alias_spans(text, table):  # longest names first: a dish name is never cut
         if _SEP.search(text[a:b]):
             protected.append((a, b))
+    for m in _WORDS_WITH_SEP.finditer(text):
+        protected.append((m.start(), m.end()))
     parts: list[str] = []
     last = 0
     for m in _SEP.finditer(text):
@@ -177,7 +178,7 @@ def _amount(phrase: str) -> tuple[str, float | None, str | None]:
         rest = m.group("rest")
         if unit and _LATIN_UNIT.match(unit) and rest[:1].isascii() and rest[:1].isalpha():
             unit, rest = None, s[m.start("unit"):]  # "2 gala apples": 'g' was the start of a word
-        return rest, _num(m.group("num")), unit
+        return _PARTICLE_HEAD.sub("", rest), _num(m.group("num")), unit
     for rx in (_UNIT_NUM_TRAIL, _UNIT_NUM_LEAD):
         m = rx.match(s)
         if m and m.group("rest").strip() and not _LATIN_UNIT.match(m.group("unit")):
@@ -188,6 +189,9 @@ def _amount(phrase: str) -> tuple[str, float | None, str | None]:
     m = _TRAIL.match(s)
     if m and m.group("rest").strip():
         return m.group("rest"), _num(m.group("num")), m.group("unit")
+    m = _MID.match(s)
+    if m and not _LATIN_UNIT.match(m.group("unit")):
+        return f"{m.group('a')} {m.group('b')}", _num(m.group("num")), m.group("unit")
     m = _KANJI.search(s)
     if m:
         rest = (s[: m.start()] + " " + s[m.end():]).strip()
@@ -207,54 +211,66 @@ def _amount(phrase: str) -> tuple[str, float | None, str | None]:
     return s, None, None
 
 
-def _contained(name: str, table: FoodTable) -> Food | None:
-    norm = normalize_name(name)
-    if not norm:
-        return None
-    best: tuple[int, int, int, str] | None = None
-    for a, b, fid in _alias_spans(name, table):
-        span = len(normalize_name(name[a:b]))
-        if best is None or span > best[0]:
-            best = (span, a, b, fid)
-    if best is None or best[0] / len(norm) < MIN_COVERAGE:
-        return None
-    _, a, b, fid = best
-    outside = normalize_name(name[:a] + " " + name[b:])
-    if any(normalize_name(h) in outside for h in HEAD_WORDS):
-        return None
-    return table.by_id[fid]
+def match(name: str, table: FoodTable) -> FoodMatch:
+    """The food named ``name`` (see ``matching.resolve``)."""
+    return resolve(name, table)
 
 
-def match(name: str, table: FoodTable) -> tuple[Food | None, str]:
-    """The food named ``name``: exact alias, else the longest alias it contains (mostly), else None."""
-    food = table.lookup(name)
-    if food is not None:
-        return food, "exact"
-    food = _contained(name, table)
-    return (food, "contained") if food is not None else (None, "none")
+def _drink_size(s: str) -> tuple[str, str | None]:
+    """A coffee-chain cup size ("トール", "grande") anywhere in the phrase -> (phrase without it, unit)."""
+    low = s.casefold()
+    for word, unit in DRINK_SIZES.items():
+        pat = rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word)
+        m = re.search(pat, low)
+        if m and normalize_name(s[: m.start()] + s[m.end():]):
+            return (s[: m.start()] + " " + s[m.end():]).strip(), unit
+    return s, None
 
 
-def parse_phrase(raw: str, table: FoodTable) -> Phrase:
-    food, how = match(raw, table)
-    if food is not None and how == "exact":
-        return Phrase(raw=raw, name=_clean(raw), quantity=None, unit=None, food=food, match=how)
-    text, size = _strip_words(raw, SIZE_WORDS)
-    text, half = _strip_words(text, HALF_WORDS)
-    if not normalize_name(text):
-        text, size, half = raw, 1.0, 1.0
+def _read(text: str, table: FoodTable) -> tuple[str, float | None, str | None, FoodMatch]:
     name, qty, unit = _amount(text.strip())
     name = _clean(name)
     if not name or not normalize_name(name):
-        name = _clean(raw) or raw.strip()
+        name = _clean(text) or text.strip()
+    return name, qty, unit, resolve(name, table)
+
+
+def _sizeable(found: FoodMatch) -> bool:
+    """A size word sizes a food the table knows for sure or as a parent, never a product or a guess."""
+    return found.food is not None and found.how in ("alias", "parent") and not found.food.zero_calorie
+
+
+def parse_phrase(raw: str, table: FoodTable) -> Phrase:
+    whole = exact(_clean(raw), table)
+    if whole.food is not None:  # the whole phrase is a name: "big mac meal" holds no size word
+        return Phrase(raw=raw, name=_clean(raw), quantity=None, unit=None, found=whole)
+    text, cup = _drink_size(raw)
+    sized, size = _strip_words(text, SIZE_WORDS)
+    halved, half = _strip_words(sized, HALF_WORDS)
+    if not normalize_name(halved):
+        halved, size, half = text, 1.0, 1.0
+    name, qty, unit, found = _read(halved, table)
+    if size != 1.0 and not _sizeable(found):  # "big" only sizes a size-able food: else it is part of a name
+        halved, _ = _strip_words(text, HALF_WORDS)
+        name, qty, unit, found = _read(halved if normalize_name(halved) else text, table)
+        size = 1.0
+    if found.how == "parent" and unit is None:  # "ビール 中瓶": the "modifier" is a unit of the food
+        word = found.modifier.strip()
+        base = name.replace(word, " ", 1).strip()
+        bare = exact(base, table)
+        if bare.food is not None and (bare.food.portion(word) is not None or word.casefold() in UNIT_ALIASES):
+            name, unit, found = base, word, bare
     if unit is None and qty is None and name.startswith("半") and table.lookup(name[1:]) is not None:
         name, half = name[1:], half * 0.5
+        found = exact(name, table)
+    if cup is not None and unit is None:
+        unit = cup
     factor = size * half
     if factor != 1.0:
         qty = (1.0 if qty is None else qty) * factor
-    food, how = match(name, table)
     if unit is not None and unit.casefold() not in VAGUE_UNITS:
         unit = UNIT_ALIASES.get(unit.casefold(), UNIT_ALIASES.get(unit, unit))
-    return Phrase(raw=raw, name=name, quantity=qty, unit=unit, food=food, match=how)
+    return Phrase(raw=raw, name=name, quantity=qty, unit=unit, found=found, size=size)
 
 
 @lru_cache(maxsize=2048)
@@ -269,7 +285,7 @@ def parse_text(text: str, table: FoodTable) -> tuple[Phrase, ...]:
         return _parse_cached(text[:4000], table)
     except Exception:  # the parser must not fail a log write: keep the text as one unmatched item
         raw = text.strip()[:200]
-        return (Phrase(raw=raw, name=raw, quantity=None, unit=None, food=None, match="none"),) if raw else ()
+        return (Phrase(raw=raw, name=raw, quantity=None, unit=None),) if raw else ()
 
 
 def detect_locale(text: str) -> str:

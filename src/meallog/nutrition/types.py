@@ -57,6 +57,8 @@ class ProviderItem:
     alcohol_g: float | None = None
     confidence: float = 1.0
     raw: str = ""
+    match: str = ""  # how the provider matched food_id: alias, product, parent, fuzzy ("" = not said)
+    match_note: str = ""  # its evidence, for people ("fuzzy 'banana' 92")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from meallog.nutrition.categories import category_estimates
 from meallog.nutrition.foods import FoodTable, load_foods
+from meallog.nutrition.matching import warm
 from meallog.nutrition.parser import Phrase, detect_locale, parse_text
 from meallog.nutrition.types import ProviderItem, ProviderResult
 from meallog.nutrition.units import grams_for
 
-CONFIDENCE = {"exact": 0.9, "contained": 0.6, "none": 0.0}
+CONFIDENCE = {"alias": 0.9, "product": 0.9, "parent": 0.6, "fuzzy": 0.5, "none": 0.0}
 
 
 def _r1(x: float) -> float:
@@ -30,6 +32,8 @@ class OfflineProvider:
 
     def __init__(self, *, foods: FoodTable | None = None, foods_path: str | Path | None = None) -> None:
         self.foods = foods if foods is not None else load_foods(foods_path)
+        warm(self.foods)  # the matcher's indexes and category estimates: built here, not in a request
+        category_estimates(self.foods)
         self.model = f"offline-table-{self.foods.version or 'unknown'}"
 
     def parse(self, text: str, *, locale: str | None = None) -> ProviderResult:
@@ -49,7 +53,7 @@ class OfflineProvider:
         n = food.per(grams)
         alcohol = n["alcohol_g"]
         return ProviderItem(
-            name=food.name(locale),
+            name=food.name(locale) if phrase.found.sure else phrase.name,  # "とんこつラーメン" stays itself
             food_id=food.food_id,
             quantity=phrase.quantity,
             unit=phrase.unit,
@@ -61,4 +65,6 @@ class OfflineProvider:
             alcohol_g=None if alcohol is None else _r1(alcohol),
             confidence=CONFIDENCE[phrase.match],
             raw=phrase.raw,
+            match=phrase.match,
+            match_note=phrase.found.why(),
         )
