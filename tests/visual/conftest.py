@@ -95,14 +95,15 @@ def context_for(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     opened: list[BrowserContext] = []
 
     def _open(*, token: str | None = None, admin: bool = False, viewport: dict[str, int] = DESKTOP,
-              locale: str = "ja-JP") -> BrowserContext:
+              locale: str = "ja-JP", admin_token: str = ADMIN) -> BrowserContext:
+        """A context authenticated by header: a user token, the admin header (for ?view=), or both."""
         headers = {}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if admin:
-            headers["X-Meallog-Admin"] = ADMIN
+            headers["X-Meallog-Admin"] = admin_token
             if not token:
-                headers["Authorization"] = f"Bearer {ADMIN}"
+                headers["Authorization"] = f"Bearer {admin_token}"
         ctx = browser.new_context(viewport=viewport, device_scale_factor=1, locale=locale,
                                   timezone_id="Asia/Tokyo", reduced_motion="reduce", extra_http_headers=headers)
         opened.append(ctx)

@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageChops
 from pixelmatch.contrib.PIL import pixelmatch
 
 HERE = Path(__file__).resolve().parent
@@ -42,10 +42,16 @@ def diff_pixels(a: Image.Image, b: Image.Image, diff_path: Path | None = None) -
         canvas_a.paste(a, (0, 0))
         canvas_b.paste(b, (0, 0))
         a, b = canvas_a, canvas_b
-    diff = Image.new("RGBA", (w, h))
-    n = int(pixelmatch(a, b, diff, threshold=0.0, includeAA=True))
+    bbox = ImageChops.difference(a, b).convert("RGB").getbbox()  # RGBA getbbox would look at alpha only
+    if bbox is None:
+        return 0
+    # pixelmatch is pure Python: run it on the changed box only; outside it the images are equal.
+    box_diff = Image.new("RGBA", (bbox[2] - bbox[0], bbox[3] - bbox[1]))
+    n = int(pixelmatch(a.crop(bbox), b.crop(bbox), box_diff, threshold=0.0, includeAA=True))
     if diff_path is not None and n:
-        diff.save(diff_path)
+        faded = Image.blend(a.convert("L").convert("RGBA"), Image.new("RGBA", a.size, "white"), 0.85)
+        faded.paste(box_diff, bbox[:2])
+        faded.save(diff_path)
     return n
 
 
