@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from meallog.app import create_app
 from meallog.store.db import session_scope
 from meallog.users import add_user
