@@ -95,3 +95,17 @@ def test_assets_are_served_by_the_app_and_nothing_comes_from_elsewhere(web: dict
         refs = re.findall(r'(?:src|href)="([^"]*)"', template.read_text(encoding="utf-8"))
         assert all(not re.match(r"^(https?:)?//", ref) for ref in refs), (template.name, refs)
     assert "@import" not in css.text and "url(" not in css.text
+
+
+def test_editing_only_the_time_keeps_the_items_and_a_reused_form_is_refused(web: dict[str, Any]) -> None:
+    c, h, logs = web["client"], {"Authorization": f"Bearer {web['ja']}"}, web["services"].logs
+    form = {"text": "ご飯 1杯", "time": "08:00", "idem": "form-1"}
+    assert c.post("/day/2026-11-20/meals", data=form, headers=h).headers["location"].endswith("msg=added")
+    again = c.post("/day/2026-11-20/meals", data={**form, "text": "パン"}, headers=h)  # same form, other text
+    assert again.headers["location"].endswith("msg=invalid")
+    [view] = logs.list_day(user_id=1, day=None)
+    r = c.post(f"/day/2026-11-20/meals/{view.id}/edit", data={"text": "ご飯 1杯", "was": "ご飯 1杯", "time": "09:30"},
+               headers=h)
+    assert r.headers["location"].endswith("msg=saved")
+    [edited] = logs.list_day(user_id=1, day=None)
+    assert edited.items == view.items and edited.version == 2 and edited.eaten_at.hour == 0  # 09:30 JST

@@ -116,13 +116,11 @@ def _card(view: LogView, notes: LogNotes | None, *, zone: ZoneInfo, locale: str)
             fat_g=float(item.get("fat_g", 0.0)), carbs_g=float(item.get("carbs_g", 0.0)),
             status="" if note is None or note.status == "ok" else note.status,
         ))
-    proposals: list[Proposal] = []
-    for p in (notes.proposals if notes else ()):
-        if p.item_index < len(view.items):
-            proposals.append(_proposal(view, notes, p, locale=locale))  # type: ignore[arg-type]
+    proposals = () if notes is None else tuple(_proposal(view, notes, p, locale=locale) for p in notes.proposals
+                                               if p.item_index < len(view.items))
     return MealCard(id=view.id, meal_type=view.meal_type or "snack",
                     time=view.eaten_at.astimezone(zone).strftime("%H:%M"), text=view.text, items=tuple(rows),
-                    totals=view.totals, proposals=tuple(proposals), deleted=view.deleted_at is not None)
+                    totals=view.totals, proposals=proposals, deleted=view.deleted_at is not None)
 
 
 def _proposal(view: LogView, notes: LogNotes, p: SetProposal, *, locale: str) -> Proposal:

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError
 
 from meallog.api.auth import hash_token, user_for_token
-from meallog.errors import Forbidden, InvalidInput, LogNotFound, NotDeleted, Unauthorized
+from meallog.errors import Conflict, Forbidden, InvalidInput, LogNotFound, NotDeleted, Unauthorized
 from meallog.logs.schemas import LogCreate, LogUpdate
 from meallog.migration.adapter_cache import adapt
 from meallog.migration.service import invalidate_adapter_cache
@@ -266,10 +266,10 @@ def _act(request: Request, who: Visitor, form: dict[str, str], day: date, done: 
     _signed_in(who)
     try:
         action()
-    except (ValidationError, InvalidInput, ValueError):
-        return _back(day, "invalid")
     except (LogNotFound, NotDeleted):
         return _back(day, "not_found")
+    except (ValidationError, InvalidInput, Conflict, ValueError):  # Conflict: a reused Idempotency-Key
+        return _back(day, "invalid")
     return _back(day, done)
 
 
@@ -298,6 +298,8 @@ def edit_meal(request: Request, who: Who, form: Form, day: date, log_id: int) ->
     def run() -> None:
         user = _signed_in(who)
         fields = _meal_fields(form, day, user, svc.clock.now())
+        if fields["text"] == form.get("was"):
+            del fields["text"]  # unchanged text: no new parse, the items stay as they are
         svc.logs.update(user_id=user.id, log_id=log_id, payload=LogUpdate(**fields))
 
     return _act(request, who, form, day, "saved", run)
