@@ -9,6 +9,7 @@ Auth: a signed session cookie (HttpOnly, SameSite=Lax) set by signing in with a 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -261,11 +262,13 @@ def _back(day: date, msg: str) -> RedirectResponse:
     return _redirect(f"/day/{day.isoformat()}?{urlencode({'msg': msg})}")
 
 
-def _act(request: Request, who: Visitor, form: dict[str, str], day: date, done: str, action: Any) -> Response:
+def _act(request: Request, who: Visitor, form: dict[str, str], day: date, done: str,
+         action: Callable[[WebUser], object]) -> Response:
+    """Run one form's change for the signed-in user; come back to the day with a message."""
     _check_csrf(request, who, form)
-    _signed_in(who)
+    user = _signed_in(who)
     try:
-        action()
+        action(user)
     except (LogNotFound, NotDeleted):
         return _back(day, "not_found")
     except (ValidationError, InvalidInput, Conflict, ValueError):  # Conflict: a reused Idempotency-Key
@@ -283,10 +286,9 @@ def _meal_fields(form: dict[str, str], day: date, user: WebUser, now: datetime) 
 def add_meal(request: Request, who: Who, form: Form, day: date) -> Response:
     svc = _svc(request)
 
-    def run() -> None:
-        user = _signed_in(who)
+    def run(user: WebUser) -> object:
         payload = LogCreate(**_meal_fields(form, day, user, svc.clock.now()))
-        svc.logs.create(user_id=user.id, payload=payload, idempotency_key=form.get("idem") or None)
+        return svc.logs.create(user_id=user.id, payload=payload, idempotency_key=form.get("idem") or None)
 
     return _act(request, who, form, day, "added", run)
 
@@ -295,12 +297,11 @@ def add_meal(request: Request, who: Who, form: Form, day: date) -> Response:
 def edit_meal(request: Request, who: Who, form: Form, day: date, log_id: int) -> Response:
     svc = _svc(request)
 
-    def run() -> None:
-        user = _signed_in(who)
+    def run(user: WebUser) -> object:
         fields = _meal_fields(form, day, user, svc.clock.now())
         if fields["text"] == form.get("was"):
             del fields["text"]  # unchanged text: no new parse, the items stay as they are
-        svc.logs.update(user_id=user.id, log_id=log_id, payload=LogUpdate(**fields))
+        return svc.logs.update(user_id=user.id, log_id=log_id, payload=LogUpdate(**fields))
 
     return _act(request, who, form, day, "saved", run)
 
@@ -308,27 +309,21 @@ def edit_meal(request: Request, who: Who, form: Form, day: date, log_id: int) ->
 @router.post("/day/{day}/meals/{log_id}/split")
 def split_meal(request: Request, who: Who, form: Form, day: date, log_id: int) -> Response:
     """Confirm a set-meal proposal: the meal text becomes its components (form field `text`)."""
-    svc = _svc(request)
-
-    def run() -> None:
-        user = _signed_in(who)
-        svc.logs.update(user_id=user.id, log_id=log_id, payload=LogUpdate(text=form.get("text", "")))
-
-    return _act(request, who, form, day, "split", run)
+    logs = _svc(request).logs
+    return _act(request, who, form, day, "split", lambda user: logs.update(
+        user_id=user.id, log_id=log_id, payload=LogUpdate(text=form.get("text", ""))))
 
 
 @router.post("/day/{day}/meals/{log_id}/delete")
 def delete_meal(request: Request, who: Who, form: Form, day: date, log_id: int) -> Response:
-    svc = _svc(request)
-    return _act(request, who, form, day, "deleted_msg",
-                lambda: svc.logs.delete(user_id=_signed_in(who).id, log_id=log_id))
+    logs = _svc(request).logs
+    return _act(request, who, form, day, "deleted_msg", lambda user: logs.delete(user_id=user.id, log_id=log_id))
 
 
 @router.post("/day/{day}/meals/{log_id}/restore")
 def restore_meal(request: Request, who: Who, form: Form, day: date, log_id: int) -> Response:
-    svc = _svc(request)
-    return _act(request, who, form, day, "restored",
-                lambda: svc.logs.restore(user_id=_signed_in(who).id, log_id=log_id))
+    logs = _svc(request).logs
+    return _act(request, who, form, day, "restored", lambda user: logs.restore(user_id=user.id, log_id=log_id))
 
 
 # ---- the ops page ------------------------------------------------------------------------------
