@@ -33,8 +33,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(os.environ.get("VISUAL_ARTIFACTS_DIR", "."))
 
-pytestmark = pytest.mark.xdist_group("visual")
-
 
 def _update(config: pytest.Config) -> bool:
     return bool(config.getoption("--update-snapshots")) or os.environ.get("UPDATE_SNAPSHOTS", "") in ("1", "true")

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PIL import Image
 
 from meallog.app import create_app
@@ -17,7 +16,7 @@ from tests.visual.conftest import shot
 from tests.visual.fixture_days import DAYS
 from tests.visual.snapshots import BASELINES, Snapshots
 
-pytestmark = pytest.mark.xdist_group("visual")
+# No xdist group: nothing here writes the shared artifacts folder, so it may run beside the baseline tests.
 
 
 def test_a_broken_adapter_fails_with_a_diff_image(visual_site: dict[str, Any], context_for: Callable[..., Any],

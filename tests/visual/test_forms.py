@@ -16,7 +16,7 @@ from meallog.users import add_user
 from tests.serving import serve
 from tests.visual.conftest import make_services
 
-pytestmark = pytest.mark.xdist_group("visual")
+# No xdist group: nothing here writes the shared artifacts folder, so it may run beside the baseline tests.
 
 
 @pytest.fixture
