@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from meallog.migration.diff import FieldDiff, Thresholds, breached
+from meallog.nutrition.types import FIELDS
 from meallog.store.models import Diff, FeatureFlag, OpsJobRun, OutboxJob, PhaseEvent, ReadMismatch
 from tests.visual.fixture_days import NOW, PIPELINE
 
@@ -33,15 +35,14 @@ def seed_ops(s: Session, services: Any) -> None:
             macro = [abs(rng.gauss(0, 3.5)) for _ in range(3)]
             if rng.random() < 0.02:
                 macro[2] = 15 + rng.random() * 10
-            breach_fields = [f for f, v, lim in (("kcal", kcal, 80), ("protein_g", macro[0], 15),
-                                                 ("fat_g", macro[1], 15), ("carbs_g", macro[2], 15)) if v > lim]
-            base = 300 + rng.random() * 500
+            base = [500 + rng.random() * 500, 60 + rng.random() * 30, 50 + rng.random() * 30, 150 + rng.random() * 100]
+            values = [kcal, *macro]
+            diffs = {f: FieldDiff(f, base[i], base[i] + values[i], round(values[i], 1),
+                                  round(values[i] / (base[i] + values[i]), 4)) for i, f in enumerate(FIELDS)}
+            breach_fields = breached(diffs, Thresholds())  # the same rule the worker and the gate apply
             s.add(Diff(ts=NOW - timedelta(days=day, minutes=rng.randrange(1, 1400)), log_id=log_id, log_version=1,
                        user_id=1 + rng.randrange(40), pipeline_version=PIPELINE, local_date=None,
-                       kcal_abs=round(kcal, 1), kcal_rel=round(kcal / base, 4),
-                       protein_g_abs=round(macro[0], 1), protein_g_rel=round(macro[0] / 30, 4),
-                       fat_g_abs=round(macro[1], 1), fat_g_rel=round(macro[1] / 25, 4),
-                       carbs_g_abs=round(macro[2], 1), carbs_g_rel=round(macro[2] / 90, 4),
+                       **{f"{f}_{k}": getattr(d, k) for f, d in diffs.items() for k in ("abs", "rel")},
                        legacy_totals={}, v2_totals={}, breach=bool(breach_fields),
                        breach_fields=",".join(breach_fields), item_count=3, unknown_count=int(rng.random() < 0.05)))
     for i, fields in enumerate((["items[1].kcal"], ["items.length"], ["totals.carbs_g", "items[0].carbs_g"])):
