@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from meallog.settings import Settings
 from meallog.store.db import make_engine, session_scope
 from tests.serving import serve
 from tests.visual import fixture_days
+from tests.visual.record import record_run
 from tests.visual.snapshots import BASELINES, Snapshots
 
 CHROMIUM = "/usr/bin/chromium"
@@ -134,10 +133,5 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     runs = _RESULTS["visual"]
-    if not runs or os.environ.get("MEALLOG_VISUAL_RECORD", "") not in ("1", "true"):
-        return
-    passed = all(runs)
-    meallog = Path(sys.executable).with_name("meallog")
-    report = str((ARTIFACTS / "playwright-report").resolve())
-    cmd = [str(meallog), "visual", "record", "--passed" if passed else "--failed", "--report", report]
-    subprocess.run(cmd, check=False)
+    if runs and os.environ.get("MEALLOG_VISUAL_RECORD", "") in ("1", "true"):
+        record_run(passed=all(runs), report=ARTIFACTS / "playwright-report")
