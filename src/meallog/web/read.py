@@ -8,7 +8,7 @@ Reads only; never writes, never commits. The normal day view reads through `serv
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -37,7 +37,7 @@ class LogNotes:
 
     items: tuple[ItemNote, ...] = ()
     proposals: tuple[SetProposal, ...] = ()
-    input_names: tuple[str, ...] = field(default=())
+    input_names: tuple[str, ...] = ()
 
     def item(self, index: int) -> ItemNote | None:
         return self.items[index] if index < len(self.items) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,7 +80,7 @@ class Visitor:
     user: WebUser | None = None
     admin: bool = False
     bearer: bool = False  # header auth: no ambient authority, so no CSRF token needed
-    new_cookie: bool = field(default=False)
+    new_cookie: bool = False  # no valid session cookie came: the response sets a fresh one
 
 
 def _svc(request: Request) -> Any:
