@@ -107,3 +107,8 @@ def add_user(engine: Engine, clock: FrozenClock) -> Callable[..., str]:
         return token
 
     return _make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite the visual regression baselines in tests/visual/baselines (or UPDATE_SNAPSHOTS=1)")

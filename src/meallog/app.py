@@ -27,6 +27,7 @@ from meallog.nutrition.types import Provider
 from meallog.observability.metrics import CommonLabels, Metrics
 from meallog.settings import Settings
 from meallog.store.db import make_engine, make_sessionmaker, session_scope
+from meallog.web import routes as web
 
 
 @dataclass
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     problems.install(app)
     app.include_router(logs_router)
     app.include_router(admin_router)
+    web.install(app)
 
     @app.middleware("http")
     async def measure(request: Request, call_next: Any) -> Response:

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, validation_alias=AliasChoices("MEALLOG_MAX_BODY_BYTES"))
     default_time_zone: str = Field(default="Asia/Tokyo", validation_alias=AliasChoices("MEALLOG_TIME_ZONE"))
 
+    # Web day view and ops page
+    web_secret: str | None = Field(default=None, validation_alias=AliasChoices("MEALLOG_WEB_SECRET"))
+    day_target_kcal: int = Field(default=2000, ge=500, le=10_000,
+                                 validation_alias=AliasChoices("MEALLOG_DAY_TARGET_KCAL"))
+
     # Phase flags: start-up defaults; runtime overrides live in the feature service (runbook §2)
     normalize_v2_shadow: bool = Field(default=False, validation_alias=AliasChoices("NORMALIZE_V2_SHADOW"))
     dual_write_v2: bool = Field(default=False, validation_alias=AliasChoices("DUAL_WRITE_V2"))

@@ -230,17 +230,26 @@ def nps_record(score: float, source: str = typer.Option("cli")) -> None:
 def visual_record(passed: bool = typer.Option(..., "--passed/--failed", help="the run's verdict"),
                   env: str = typer.Option(None, help="environment the run checked (default METRIC_ENV)"),
                   report: str = typer.Option("", help="where the report and *-diff.png artifacts are kept")) -> None:
-    """Record one visual regression run, as the CI job of the visual suite does after each run."""
+    """Record one visual regression run, as the CI job of the visual suite does after each run.
+
+    A failed run pages SRE and, while DUAL_READ_V2 is on, steps back one phase (cause "visual")."""
+    from meallog.migration.visual import record_visual_run
     from meallog.store.db import session_scope
-    from meallog.store.models import VisualRun
 
     services = _ctx()
-    with session_scope(services.sessions) as s:
-        s.add(VisualRun(ts=services.clock.now(), env=env or services.settings.metric_env, passed=passed,
-                        report=report))
+    try:
+        with session_scope(services.sessions) as s:
+            outcome = record_visual_run(s, services.migration, passed=passed,
+                                        env=env or services.settings.metric_env, report=report,
+                                        now=services.clock.now())
+    except MeallogError as exc:
+        raise _fail(exc) from exc
     typer.echo(f"visual run recorded: {'passed' if passed else 'FAILED'}")
-    if not passed:
-        typer.echo("a failed visual run triggers the rollback procedure: meallog phase rollback --why 'visual'")
+    if outcome.change is not None:
+        typer.echo(f"DUAL_READ_V2 was on: stepped back {outcome.change.before.value} -> "
+                   f"{outcome.change.after.value} (cause visual); SRE paged")
+    elif not passed:
+        typer.echo("SRE paged; no rollback step: DUAL_READ_V2 is off (runbook §8)")
 
 
 def worker(once: bool = typer.Option(False, "--once", help="drain what is due, then exit"),
