@@ -76,10 +76,11 @@ def add_meal(s: Session, user: User, day: date, meal: Meal, *, deleted: bool = F
     legacy, record = legacy or lj, record or vj
     hh, mm = (int(x) for x in meal.at.split(":"))
     eaten = datetime.combine(day, time(hh, mm), tzinfo=JST).astimezone(UTC)
-    key = LogKey(user_id=user.id, created_at=NOW, created_phase="P1")
+    gone = NOW if deleted else None
+    key = LogKey(user_id=user.id, created_at=NOW, created_phase="P1", version=1, local_date=day, deleted_at=gone,
+                 updated_at=NOW)
     s.add(key)
     s.flush()
-    gone = NOW if deleted else None
     common: dict[str, Any] = dict(user_id=user.id, text=TEXT_OF[meal.pair], eaten_at=eaten, local_date=day,
                                   meal_type=meal.meal_type, provider_result={}, deleted_at=gone, created_at=NOW,
                                   updated_at=NOW)
