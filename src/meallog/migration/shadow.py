@@ -22,7 +22,7 @@ from meallog.nutrition.dto import RecordV2
 from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, Field, ProviderResult
 from meallog.store.db import is_postgres
-from meallog.store.models import Diff, MealLog, MealLogV2, ShadowRecord
+from meallog.store.models import DIFF_UNIQUE, SHADOW_UNIQUE, Diff, MealLog, MealLogV2, ShadowRecord
 
 UNKNOWN_KINDS = ("unknown_food", "unknown_unit", "unknown_portion")
 
@@ -76,14 +76,14 @@ def write_shadow(
     rule_id = ignore.match(log.text, diffs, tags, today=now.date())
     key = {"log_id": log.id, "log_version": log.version, "pipeline_version": pipeline_version}
     inserted = insert_ignore(s, ShadowRecord, {**key, "user_id": log.user_id, "record": record.model_dump(mode="json"),
-                                               "totals": v2_totals, "created_at": now}, list(key))
+                                               "totals": v2_totals, "created_at": now}, SHADOW_UNIQUE)
     row: dict[str, Any] = {**key, "ts": now, "user_id": log.user_id, "local_date": log.local_date,
                            "legacy_totals": dict(log.totals), "v2_totals": v2_totals, "breach": bool(over),
                            "breach_fields": ",".join(over), "unknown_kinds": ",".join(sorted(set(tags))),
                            "item_count": len(record.items), "unknown_count": len(tags), "ignore_rule_id": rule_id}
     for f in FIELDS:
         row[f"{f}_abs"], row[f"{f}_rel"] = diffs[f].abs, diffs[f].rel
-    inserted = insert_ignore(s, Diff, row, list(key)) and inserted
+    inserted = insert_ignore(s, Diff, row, DIFF_UNIQUE) and inserted
     return ShadowOutcome(inserted=inserted, diffs=diffs, breached=over, unknown=tags, record=record,
                          ignore_rule_id=rule_id)
 
