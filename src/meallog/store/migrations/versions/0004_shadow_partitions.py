@@ -113,12 +113,12 @@ def _pg_upgrade() -> None:
     conn = op.get_bind()
     conn.execute(text("SET LOCAL lock_timeout = '30s'"))
     for table, key in KEYS.items():
-        new, last = f"{table}__part", last_ids[table]
+        new, upto = f"{table}__part", last_ids[table]
         conn.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
         conn.execute(text(f"DELETE FROM {new} WHERE id IN (SELECT id FROM {table}__delta)"))
         conn.execute(text(f"INSERT INTO {new} SELECT * FROM {table} "
-                          f"WHERE id IN (SELECT id FROM {table}__delta) AND id <= :last"), {"last": last})
-        conn.execute(text(f"INSERT INTO {new} SELECT * FROM {table} WHERE id > :last"), {"last": last})
+                          f"WHERE id IN (SELECT id FROM {table}__delta) AND id <= :last"), {"last": upto})
+        conn.execute(text(f"INSERT INTO {new} SELECT * FROM {table} WHERE id > :last"), {"last": upto})
         seq = conn.execute(text(f"SELECT pg_get_serial_sequence('{table}', 'id')")).scalar_one()
         if seq is not None:
             conn.execute(text(f"ALTER SEQUENCE {seq} OWNED BY {new}.id"))
