@@ -74,7 +74,9 @@ class ContentDigest:
 
     def __init__(self, schema: pa.Schema) -> None:
         self.schema = schema
-        self.columns = {f.name: hashlib.sha256() for f in schema}
+        # Per column, one hash each for nulls, values (string lengths) and string bytes, so that
+        # the result does not depend on where batch boundaries fall.
+        self.columns = {f.name: (hashlib.sha256(), hashlib.sha256(), hashlib.sha256()) for f in schema}
         self.rows = 0
         self.min_id: int | None = None
         self.max_id: int | None = None
@@ -97,8 +99,8 @@ class ContentDigest:
 
     def hexdigest(self) -> str:
         h = hashlib.sha256(f"rows={self.rows}".encode())
-        for name, col in self.columns.items():
-            h.update(name.encode() + b"=" + col.digest())
+        for name, (nulls, values, data) in self.columns.items():
+            h.update(name.encode() + b"=" + nulls.digest() + values.digest() + data.digest())
         return h.hexdigest()
 
 
@@ -107,8 +109,9 @@ def _fixed(arr: pa.Array, width: int) -> memoryview:
     return memoryview(buf)[arr.offset * width:(arr.offset + len(arr)) * width]  # type: ignore[arg-type]
 
 
-def _feed(h: Any, arr: pa.Array) -> None:
-    h.update(_fixed(pc.is_null(arr).cast(pa.uint8()), 1))
+def _feed(hs: tuple[Any, Any, Any], arr: pa.Array) -> None:
+    nulls, h, data_hash = hs
+    nulls.update(_fixed(pc.is_null(arr).cast(pa.uint8()), 1))
     t = arr.type
     if pa.types.is_string(t):
         filled = arr.fill_null("")
@@ -118,7 +121,7 @@ def _feed(h: Any, arr: pa.Array) -> None:
         h.update(_fixed(pc.binary_length(filled), 4))
         data = filled.buffers()[2]
         if data is not None:
-            h.update(memoryview(data)[start:end])  # type: ignore[arg-type]
+            data_hash.update(memoryview(data)[start:end])  # type: ignore[arg-type]
     elif pa.types.is_boolean(t):
         h.update(_fixed(arr.fill_null(False).cast(pa.uint8()), 1))
     elif pa.types.is_timestamp(t):
