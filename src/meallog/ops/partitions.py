@@ -183,16 +183,18 @@ def drop_month(s: Session, name: str, month: Month, *, batch: int = 5_000) -> in
     """Drop one month of `name`: DETACH then DROP its partition (PostgreSQL), or delete its range in
     batches (SQLite). Returns the rows dropped. The caller commits."""
     table, col = table_of(name)
+    total = 0
     if is_postgres(s):
         part = partition_name(name, month)
-        if not _exists(s, part):
-            return 0
-        rows = int(s.execute(text(f"SELECT count(*) FROM {part}")).scalar_one())
-        s.execute(text("SET LOCAL lock_timeout = '10s'"))
-        s.execute(text(f"ALTER TABLE {name} DETACH PARTITION {part}"))
-        s.execute(text(f"DROP TABLE {part}"))
-        return rows
-    total = 0
+        if _exists(s, part):
+            total = int(s.execute(text(f"SELECT count(*) FROM {part}")).scalar_one())
+            s.execute(text("SET LOCAL lock_timeout = '10s'"))
+            s.execute(text(f"ALTER TABLE {name} DETACH PARTITION {part}"))
+            s.execute(text(f"DROP TABLE {part}"))
+        # Rows of the month that had no partition when written wait in DEFAULT: delete them too.
+        where = f"{col.name} >= :a AND {col.name} < :b"
+        gone = s.execute(text(f"DELETE FROM {name}_default WHERE {where}"), {"a": month.start, "b": month.end})
+        return total + int(gone.rowcount)  # type: ignore[attr-defined]
     while True:
         ids = list(s.scalars(select(table.c.id).where(in_month(col, month)).limit(batch)))
         if not ids:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import pyarrow.parquet as pq
-from sqlalchemy import Column, MetaData, Table, func, select
+from sqlalchemy import Column, MetaData, Table, cast, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.types import JSON, Text
+from sqlalchemy.types import JSON, Text, TypeDecorator
 
 from meallog.ops.archive import ArchiveError, verify_archive
 from meallog.ops.partitions import Month, create_month, in_month, list_partitions, months_with_rows, table_of
@@ -117,10 +118,21 @@ class RestoreReport:
     already_present: int
 
 
-def _text_json_twin(name: str) -> Table:
+class _PgJSONText(TypeDecorator[str]):
+    """JSON text bound as is and cast to json by the server (no decode and re-encode on the way)."""
+
+    impl = Text
+    cache_ok = True
+
+    def bind_expression(self, bindvalue: Any) -> Any:
+        return cast(bindvalue, JSON)
+
+
+def _text_json_twin(name: str, *, pg: bool) -> Table:
     """The table with JSON columns as text: archived JSON goes back byte for byte."""
     table, _ = table_of(name)
-    cols = [Column(c.name, Text() if isinstance(c.type, JSON) else c.type, primary_key=c.primary_key)
+    as_text = _PgJSONText() if pg else Text()
+    cols = [Column(c.name, as_text if isinstance(c.type, JSON) else c.type, primary_key=c.primary_key)
             for c in table.columns]
     return Table(name, MetaData(), *cols)
 
@@ -131,7 +143,7 @@ def restore_month(s: Session, store: ObjectStore, name: str, month: Month, *, ba
     table, col = table_of(name)
     create_month(s, name, month)
     before = int(s.execute(select(func.count()).select_from(table).where(in_month(col, month))).scalar_one())
-    twin = _text_json_twin(name)
+    twin = _text_json_twin(name, pg=is_postgres(s))
     ins = (pg_insert if is_postgres(s) else sqlite_insert)(twin).on_conflict_do_nothing()
     with store.open(manifest.files[0].key, "rb") as f:
         for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_rows):
