@@ -23,7 +23,7 @@ from typing import Any
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from meallog.clock import Clock
@@ -106,6 +106,9 @@ def run_job(name: str, fn: JobFn, *, sessions: sessionmaker[Session], clock: Clo
             log.info("ops job skipped", **result.as_dict())
             return result
         with session_scope(sessions) as s:
+            # We hold the lock, so a run still marked running was killed mid-way: say so.
+            s.execute(update(OpsJobRun).where(OpsJobRun.job == name, OpsJobRun.outcome == "running")
+                      .values(outcome="abandoned", finished_at=clock.now()))
             run = OpsJobRun(job=name, started_at=clock.now(), outcome="running")
             s.add(run)
             s.flush()

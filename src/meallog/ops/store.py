@@ -25,8 +25,12 @@ class ObjectStore:
 
     @classmethod
     def from_url(cls, url: str, *, endpoint_url: str | None = None, **options: Any) -> ObjectStore:
-        if url.startswith("s3://") and endpoint_url:
-            options.setdefault("client_kwargs", {})["endpoint_url"] = endpoint_url
+        if url.startswith("s3://"):
+            if endpoint_url:
+                options.setdefault("client_kwargs", {})["endpoint_url"] = endpoint_url
+            # Fail within seconds when the store is down, instead of botocore's long retry ladder.
+            options.setdefault("config_kwargs", {"connect_timeout": 5, "read_timeout": 60,
+                                                 "retries": {"max_attempts": 3, "mode": "standard"}})
         if url.startswith("file://") and not url.startswith("file:///"):
             # file://var/archive: a folder relative to the working directory, made absolute once.
             import os
