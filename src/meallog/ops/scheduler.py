@@ -176,9 +176,13 @@ class OpsJobs:
                     m = archive_mod.write_month(s, store, name, month, now=self.clock.now())
                 done.append({"table": name, "month": str(month), "rows": m.rows, "bytes": m.files[0].bytes,
                              "manifest": store.uri(archive_mod.manifest_key(name, month))})
-            except Exception as exc:
+            except archive_mod.ArchiveError as exc:  # this month did not verify: try the others
+                failed.append(f"{name}/{month}: {exc}")
+                log.error("archive of a month did not verify", table=name, month=str(month), error=str(exc))
+            except Exception as exc:  # the store or the database is failing: the other months would too
                 failed.append(f"{name}/{month}: {exc!r}")
                 log.error("archive of a month failed", table=name, month=str(month), error=repr(exc))
+                break
         detail = {"archived": done, "rows": sum(d["rows"] for d in done), "bytes": sum(d["bytes"] for d in done),
                   "failed": failed}
         if failed:

@@ -29,14 +29,17 @@ class ObjectStore:
             if endpoint_url:
                 options.setdefault("client_kwargs", {})["endpoint_url"] = endpoint_url
             # Fail within seconds when the store is down, instead of botocore's long retry ladder.
+            # (standard mode: 3 attempts, or AWS_MAX_ATTEMPTS; about 10 s to give up on a dead endpoint)
             options.setdefault("config_kwargs", {"connect_timeout": 5, "read_timeout": 60,
-                                                 "retries": {"max_attempts": 3, "mode": "standard"}})
+                                                 "retries": {"mode": "standard"}})
         if url.startswith("file://") and not url.startswith("file:///"):
             # file://var/archive: a folder relative to the working directory, made absolute once.
             import os
 
             url = "file://" + os.path.abspath(url[len("file://"):])
         fs, root = fsspec.core.url_to_fs(url, **options)
+        if url.startswith("s3://"):
+            fs.retries = 2  # s3fs's own retry loop, on top of botocore's
         return cls(fs=fs, root=root.rstrip("/"), url=url.rstrip("/"))
 
     def path(self, key: str) -> str:
