@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import queue
 import struct
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -35,7 +37,7 @@ from meallog.store.db import UTCDateTime, is_postgres
 from meallog.store.models import PARTITIONED, ArchiveManifest
 
 FORMAT = 1
-BATCH_ROWS = 50_000
+BATCH_ROWS = 8_192  # rows per batch read (SQLite, read-back): bounds memory, not the month
 CSV_BLOCK = 4 * 1024 * 1024
 
 
@@ -145,18 +147,41 @@ def iter_month(s: Session, name: str, month: Month, *, batch_rows: int = BATCH_R
 
 
 class _CopyReader(io.RawIOBase):
-    """A file over the blocks of a psycopg COPY TO STDOUT, for Arrow's streaming CSV reader."""
+    """A file over a psycopg COPY TO STDOUT, for Arrow's streaming CSV reader.
 
-    def __init__(self, blocks: Iterator[Any]) -> None:
-        self.blocks, self.pending = blocks, memoryview(b"")
+    A thread receives the COPY blocks into a bounded queue while Arrow parses: the database and
+    the parser work at the same time, and at most `depth` blocks wait in memory.
+    """
+
+    def __init__(self, copy: Any, *, depth: int = 64) -> None:
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self.pending = memoryview(b"")
+        self.done = False
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._pump, args=(copy,), daemon=True, name="archive-copy")
+        self.thread.start()
+
+    def _pump(self, copy: Any) -> None:
+        try:
+            for block in copy:
+                self.queue.put(bytes(block))
+        except BaseException as exc:  # handed to the reading thread, which raises it
+            self.error = exc
+        finally:
+            self.queue.put(None)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b: Any) -> int:
         while not self.pending:
-            nxt = next(self.blocks, None)
+            if self.done:
+                return 0
+            nxt = self.queue.get()
             if nxt is None:
+                self.done = True
+                if self.error is not None:
+                    raise self.error
                 return 0
             self.pending = memoryview(nxt)
         n = min(len(b), len(self.pending))
@@ -164,18 +189,42 @@ class _CopyReader(io.RawIOBase):
         self.pending = self.pending[n:]
         return n
 
+    def drain(self) -> None:
+        """Let the pump finish (it must not outlive the COPY it reads)."""
+        while not self.done:
+            if self.queue.get() is None:
+                self.done = True
+        self.thread.join()
+
+
+def _pg_text(expr: str) -> str:
+    # CSV values must not hold raw newlines for Arrow's fast parallel parser: a value with one travels
+    # as 'j' + its JSON string (newlines escaped), every other value as 't' + itself.
+    return (f"CASE WHEN ({expr}) IS NULL THEN NULL WHEN strpos({expr}, E'\\n') > 0 OR strpos({expr}, E'\\r') > 0 "
+            f"THEN 'j' || to_json({expr})::text ELSE 't' || ({expr}) END")
+
+
+def _untag(col: pa.Array) -> pa.Array:
+    values = pc.utf8_slice_codeunits(col, 1)
+    if not pc.any(pc.equal(pc.utf8_slice_codeunits(col, 0, 1), "j")).as_py():
+        return values
+    raw = col.to_pylist()
+    return pa.array([None if v is None else (json.loads(v[1:]) if v[0] == "j" else v[1:]) for v in raw], pa.string())
+
 
 def _pg_batches(s: Session, name: str, month: Month, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     table, key = table_of(name)
-    exprs, read_types = [], {}
+    exprs, read_types, tagged = [], {}, set()
     for f in schema:
         if pa.types.is_timestamp(f.type):
             # Exact microseconds since the epoch: no text timestamp parsing, no time zone ambiguity.
             exprs.append(f"(extract(epoch FROM {f.name}) * 1000000)::bigint")
             read_types[f.name] = pa.int64()
-        elif isinstance(table.c[f.name].type, JSON):
-            exprs.append(f"{f.name}::text")
+        elif pa.types.is_string(f.type):
+            is_json = isinstance(table.c[f.name].type, JSON)
+            exprs.append(_pg_text(f"{f.name}::text" if is_json else f.name))
             read_types[f.name] = pa.string()
+            tagged.add(f.name)
         else:
             exprs.append(f.name)
             read_types[f.name] = f.type
@@ -184,16 +233,20 @@ def _pg_batches(s: Session, name: str, month: Month, schema: pa.Schema) -> Itera
     raw = s.connection().connection.dbapi_connection
     assert raw is not None
     with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[attr-defined]
-        reader = pacsv.open_csv(
-            io.BufferedReader(_CopyReader(iter(copy)), buffer_size=1024 * 1024),
-            read_options=pacsv.ReadOptions(column_names=schema.names, block_size=CSV_BLOCK),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types=read_types, true_values=["t"], false_values=["f"],
-                                                 null_values=[""], strings_can_be_null=True,
-                                                 quoted_strings_can_be_null=False),
-        )
-        for batch in reader:
-            yield _conform(batch, schema)
+        source = _CopyReader(copy)
+        try:
+            reader = pacsv.open_csv(
+                io.BufferedReader(source, buffer_size=1024 * 1024),
+                read_options=pacsv.ReadOptions(column_names=schema.names, block_size=CSV_BLOCK),
+                convert_options=pacsv.ConvertOptions(column_types=read_types, true_values=["t"], false_values=["f"],
+                                                     null_values=[""], strings_can_be_null=True,
+                                                     quoted_strings_can_be_null=False),
+            )
+            for batch in reader:
+                cols = {n: (_untag(batch.column(n)) if n in tagged else batch.column(n)) for n in schema.names}
+                yield _conform(pa.RecordBatch.from_pydict(cols), schema)
+        finally:
+            source.drain()
 
 
 def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
