@@ -38,14 +38,14 @@ def seed_pg(url: str, n: int, *, month: str = MONTH) -> None:
                    json_build_object('items', json_build_array(json_build_object('name', 'ご飯', 'grams', 150 + g % 50,
                                      'pad', '{_PAD}')), 'i', g),
                    json_build_object('kcal', 252.0 + g % 13, 'protein_g', 3.75),
-                   timestamptz '{start}' + ((g * 7919) % 2592000) * interval '1 second'
+                   timestamptz '{start}' + ((g::bigint * 7919) % 2592000) * interval '1 second'
             FROM generate_series(1, {n}) g""")
         conn.execute(f"""
             INSERT INTO diffs (ts, log_id, log_version, user_id, pipeline_version, local_date, kcal_abs, kcal_rel,
                                protein_g_abs, protein_g_rel, fat_g_abs, fat_g_rel, carbs_g_abs, carbs_g_rel,
                                legacy_totals, v2_totals, breach, breach_fields, unknown_kinds, item_count,
                                unknown_count, ignore_rule_id, triage, triage_note)
-            SELECT timestamptz '{start}' + ((g * 7919) % 2592000) * interval '1 second', g, 1, g % 97, 'v2.0.0',
+            SELECT timestamptz '{start}' + ((g::bigint * 7919) % 2592000) * interval '1 second', g, 1, g % 97, 'v2.0.0',
                    date '{month}-01' + (g % 28), (g % 13) * 1.1, (g % 13) / 250.0, 0.5, 0.01, 0.25, 0.02, 1.5, 0.03,
                    json_build_object('kcal', 250.0), json_build_object('kcal', 252.0 + g % 13), g % 11 = 0,
                    CASE WHEN g % 11 = 0 THEN 'kcal' ELSE '' END, '', 1 + g % 3, 0, NULL, NULL, NULL
@@ -59,11 +59,10 @@ def copy_rows_per_s(url: str, table: str = "diffs", key: str = "ts", month: str 
     lo, hi = f"{month}-01 00:00:00+00", _next_month(month)
     rows = 0
     started = time.perf_counter()
-    with psycopg.connect(conninfo) as conn, conn.cursor() as cur:
-        with cur.copy(f"COPY (SELECT * FROM {table} WHERE {key} >= '{lo}' AND {key} < '{hi}' ORDER BY id) "
-                      "TO STDOUT") as copy:
-            for block in copy:
-                rows += bytes(block).count(b"\n")
+    sql = f"COPY (SELECT * FROM {table} WHERE {key} >= '{lo}' AND {key} < '{hi}' ORDER BY id) TO STDOUT"
+    with psycopg.connect(conninfo) as conn, conn.cursor() as cur, cur.copy(sql) as copy:
+        for block in copy:
+            rows += bytes(block).count(b"\n")
     return rows, rows / (time.perf_counter() - started)
 
 
@@ -107,9 +106,10 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "src"))
     sys.path.insert(0, str(REPO))
+    from tests import pg
+
     from meallog.store.db import make_engine
     from meallog.store.migrate import upgrade
-    from tests import pg
 
     with pg.fresh_database(args.url) as url, tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(url)

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from bench.ops_archive import archive_run, seed_pg
+
 from meallog.store.db import make_engine
 from meallog.store.migrate import upgrade
 from tests import pg
