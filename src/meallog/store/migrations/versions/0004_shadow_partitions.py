@@ -2,7 +2,7 @@
 
 On PostgreSQL `meal_logs_v2_shadow` (by created_at) and `diffs` (by ts) become declarative range
 partitions by month, converted WITH their rows: a partitioned twin is created with a partition per
-month of the existing data plus the current and next two months and a DEFAULT partition; rows are
+month that holds rows plus the current and next two months and a DEFAULT partition; rows are
 copied in id batches that commit one by one while the old table keeps taking writes (a trigger
 records rows updated or deleted meanwhile); one short transaction then locks the old table, copies
 what arrived or changed since, and swaps the names. Rerunning after a crash starts the copy over.
@@ -82,15 +82,18 @@ def _pg_upgrade() -> None:
         conn.execute(text(f"ALTER TABLE {new} ADD CONSTRAINT {new}_dedup UNIQUE ({', '.join(BASE_UNIQUE)}, {key})"))
         conn.execute(text(f"CREATE INDEX {new}_ix_key ON {new} ({key})"))
         conn.execute(text(f"CREATE INDEX {new}_ix_log_id ON {new} (log_id)"))
-        lo, hi = conn.execute(text(f"SELECT min({key}), max({key}) FROM {table}")).one()
-        ym = _month(lo) if lo is not None else now
-        last = max(_month(hi) if hi is not None else now, now)
-        for _ in range(AHEAD):
-            last = _next(last)
-        while ym <= last:
+        # A partition for each month that holds rows, and the current and next two months: a stray
+        # far-past or far-future row costs one partition, not one per month in between.
+        months = {(int(y), int(m)) for y, m in conn.execute(text(
+            f"SELECT DISTINCT extract(year FROM {key} AT TIME ZONE 'UTC'), "
+            f"extract(month FROM {key} AT TIME ZONE 'UTC') FROM {table}")).all()}
+        ym = now
+        for _ in range(AHEAD + 1):
+            months.add(ym)
+            ym = _next(ym)
+        for ym in sorted(months):
             conn.execute(text(f"CREATE TABLE {table}_p{ym[0]:04d}_{ym[1]:02d} PARTITION OF {new} "
                               f"FOR VALUES FROM ('{_bound(ym)}') TO ('{_bound(_next(ym))}')"))
-            ym = _next(ym)
         conn.execute(text(f"CREATE TABLE {table}_default PARTITION OF {new} DEFAULT"))
         # Rows updated (triage) or deleted during the copy are copied again at the swap.
         conn.execute(text(f"CREATE TABLE {table}__delta (id bigint NOT NULL)"))
