@@ -38,7 +38,7 @@ from meallog.store.models import PARTITIONED, ArchiveManifest
 
 FORMAT = 1
 BATCH_ROWS = 8_192  # rows per batch read (SQLite, read-back): bounds memory, not the month
-CSV_BLOCK = 4 * 1024 * 1024
+CSV_BLOCK = 1024 * 1024
 
 
 class ArchiveError(RuntimeError):
