@@ -6,30 +6,17 @@ The default suite compares 10k with 50k rows; MEALLOG_TEST_ARCHIVE_1M=1 compares
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bench.ops_archive import archive_run, seed_pg
 
-from meallog.store.db import make_engine
-from meallog.store.migrate import upgrade
-from tests import pg
-
 LARGE = 1_000_000 if os.environ.get("MEALLOG_TEST_ARCHIVE_1M") == "1" else 50_000
 
 
-@pytest.fixture
-def pg_url(pg_admin_url: str) -> Iterator[str]:
-    with pg.fresh_database(pg_admin_url) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-
-
-@pytest.mark.pg
-def test_peak_rss_is_flat_between_10k_and_a_large_month(pg_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("db_url", ["pg"], indirect=True)
+def test_peak_rss_is_flat_between_10k_and_a_large_month(db_url: str, tmp_path: Path) -> None:
+    pg_url = db_url
     seed_pg(pg_url, 10_000, month="2026-09")
     seed_pg(pg_url, LARGE, month="2026-10")
     small = archive_run(pg_url, str(tmp_path / "small"), "meal_logs_v2_shadow", "2026-09")
