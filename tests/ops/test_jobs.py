@@ -127,3 +127,16 @@ def test_ops_status_and_restore_archive_cli(db_url: str, engine: Engine, seed, m
     assert runner.invoke(app, ["shadow", "restore-archive", "2026-13"]).exit_code == 2
     with session_scope(engine) as s:
         assert [r.outcome for r in s.scalars(select(OpsJobRun))] == ["ok"]
+
+
+def test_start_primes_the_alert_inputs_from_the_database(engine: Engine, seed, ops, metrics) -> None:
+    seed("2026-10", 3)
+    ops().run_result("archive")
+    fresh = ops()
+    fresh.metrics = type(metrics)(labels=metrics.labels, registry=type(metrics.registry)())
+    fresh.prime_metrics()
+    labels = {"env": "prod", "shadow_version": "v2.0.0", "ai_provider": "offline", "model": "offline",
+              "app_version": "0.1.0"}
+    r = fresh.metrics.registry
+    assert r.get_sample_value("meal_log_ops_job_last_success_timestamp_seconds", {**labels, "job": "archive"}) > 0
+    assert r.get_sample_value("meal_log_shadow_default_partition_rows", {**labels, "table": "diffs"}) == 0

@@ -31,7 +31,7 @@ from meallog.observability.metrics import Metrics
 from meallog.ops import archive as archive_mod
 from meallog.ops.cleanup import cleanup_ingest_requests, count_expired
 from meallog.ops.locks import job_lock
-from meallog.ops.partitions import Month, drop_month, ensure_partitions
+from meallog.ops.partitions import Month, default_rows, drop_month, ensure_partitions
 from meallog.ops.retention import mark_stale, plan_retention
 from meallog.ops.store import ObjectStore
 from meallog.ops.vacuum import vacuum
@@ -272,12 +272,15 @@ class OpsScheduler:
         return out
 
     def prime_metrics(self) -> None:
-        """Last-success times from `ops_job_runs`, so a restart does not reset what the alert reads."""
+        """Last-success times from `ops_job_runs` and DEFAULT rows, so a restart does not reset what the
+        alerts read."""
         with session_scope(self.sessions) as s:
             for name in SCHEDULE:
                 ok_at = last_success(s, name)
                 if ok_at is not None:
                     self.metrics.set_ops_last_success(name, ok_at.timestamp())
+            for table, n in default_rows(s).items():
+                self.metrics.set_default_partition_rows(table, n)
 
     def start(self) -> None:
         self.prime_metrics()
