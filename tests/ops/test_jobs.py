@@ -139,4 +139,5 @@ def test_start_primes_the_alert_inputs_from_the_database(engine: Engine, seed, o
               "app_version": "0.1.0"}
     r = fresh.metrics.registry
     assert r.get_sample_value("meal_log_ops_job_last_success_timestamp_seconds", {**labels, "job": "archive"}) > 0
-    assert r.get_sample_value("meal_log_shadow_default_partition_rows", {**labels, "table": "diffs"}) == 0
+    in_default = 3 if engine.dialect.name == "postgresql" else 0  # the test database has no 2026-10 partition
+    assert r.get_sample_value("meal_log_shadow_default_partition_rows", {**labels, "table": "diffs"}) == in_default
