@@ -107,8 +107,11 @@ def run_job(name: str, fn: JobFn, *, sessions: sessionmaker[Session], clock: Clo
             return result
         with session_scope(sessions) as s:
             # We hold the lock, so a run still marked running was killed mid-way: say so.
-            s.execute(update(OpsJobRun).where(OpsJobRun.job == name, OpsJobRun.outcome == "running")
-                      .values(outcome="abandoned", finished_at=clock.now()))
+            killed = s.execute(update(OpsJobRun).where(OpsJobRun.job == name, OpsJobRun.outcome == "running")
+                               .values(outcome="abandoned", finished_at=clock.now())).rowcount  # type: ignore[attr-defined]
+            if killed:
+                log.error("ops job run abandoned: an earlier run died mid-way; this run redoes its work",
+                          job=name, runs=killed)
             run = OpsJobRun(job=name, started_at=clock.now(), outcome="running")
             s.add(run)
             s.flush()
