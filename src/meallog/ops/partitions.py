@@ -95,8 +95,9 @@ def in_month(col: Column[datetime], month: Month) -> ColumnElement[bool]:
     return and_(col >= month.start, col < month.end)
 
 
-def list_partitions(s: Session, *, tables: tuple[str, ...] = tuple(PARTITIONED)) -> list[Partition]:
-    """Every month partition (PostgreSQL) or month with rows (SQLite), with exact row counts."""
+def list_partitions(s: Session, *, tables: tuple[str, ...] = tuple(PARTITIONED), count: bool = True) -> list[Partition]:
+    """Every month partition (PostgreSQL) or month with rows (SQLite), with exact row counts
+    (`count=False`: PostgreSQL's rows are -1, nothing is scanned)."""
     out: list[Partition] = []
     for name in tables:
         table, col = table_of(name)
@@ -106,7 +107,7 @@ def list_partitions(s: Session, *, tables: tuple[str, ...] = tuple(PARTITIONED))
                 "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = :t ORDER BY c.relname"),
                 {"t": name}).scalars()
             for child in children:
-                rows = int(s.execute(text(f'SELECT count(*) FROM "{child}"')).scalar_one())
+                rows = int(s.execute(text(f'SELECT count(*) FROM "{child}"')).scalar_one()) if count else -1
                 m = _NAME.match(child)
                 month = Month(int(m.group("y")), int(m.group("m"))) if m else None
                 out.append(Partition(name, child, month, rows))
@@ -120,9 +121,18 @@ def list_partitions(s: Session, *, tables: tuple[str, ...] = tuple(PARTITIONED))
 def months_with_rows(s: Session, name: str) -> list[Month]:
     """Months that hold rows of `name`, DEFAULT partition included (PostgreSQL reads the parent)."""
     table, col = table_of(name)
-    pg = is_postgres(s)
-    ym = func.to_char(func.timezone("UTC", col), "YYYY-MM") if pg else func.strftime("%Y-%m", col)
-    return [Month.parse(v) for v in s.scalars(select(ym).group_by(ym).order_by(ym))]
+    if not is_postgres(s):
+        ym = func.strftime("%Y-%m", col)
+        return [Month.parse(v) for v in s.scalars(select(ym).group_by(ym).order_by(ym))]
+    # No scan of the big partitions: a month partition holds rows if it has a first row; only the
+    # (small) DEFAULT partition is grouped by month.
+    found: set[Month] = set()
+    for part in list_partitions(s, tables=(name,), count=False):
+        if part.month is not None and s.execute(text(f"SELECT 1 FROM {part.name} LIMIT 1")).first():
+            found.add(part.month)
+    ym_sql = f"to_char(timezone('UTC', {col.name}), 'YYYY-MM')"
+    found |= {Month.parse(v) for v in s.scalars(text(f"SELECT DISTINCT {ym_sql} FROM {name}_default"))}
+    return sorted(found)
 
 
 def default_rows(s: Session) -> dict[str, int]:

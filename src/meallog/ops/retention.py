@@ -78,7 +78,7 @@ def plan_retention(s: Session, store: ObjectStore, *, now: datetime, retention: 
         table, col = table_of(name)
         months = set(months_with_rows(s, name))
         if is_postgres(s):
-            months |= {p.month for p in list_partitions(s, tables=(name,)) if p.month is not None}
+            months |= {p.month for p in list_partitions(s, tables=(name,), count=False) if p.month is not None}
         for month in sorted(months):
             if month.end > cutoff:
                 continue
