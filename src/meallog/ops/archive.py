@@ -150,10 +150,10 @@ class _CopyReader(io.RawIOBase):
     """A file over a psycopg COPY TO STDOUT, for Arrow's streaming CSV reader.
 
     A thread receives the COPY blocks into a bounded queue while Arrow parses: the database and
-    the parser work at the same time, and at most `depth` blocks wait in memory.
+    the parser work at the same time, and at most `depth` MiB wait in memory.
     """
 
-    def __init__(self, copy: Any, *, depth: int = 64) -> None:
+    def __init__(self, copy: Any, *, depth: int = 4) -> None:
         self.queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self.pending = memoryview(b"")
         self.done = False
@@ -161,10 +161,16 @@ class _CopyReader(io.RawIOBase):
         self.thread = threading.Thread(target=self._pump, args=(copy,), daemon=True, name="archive-copy")
         self.thread.start()
 
-    def _pump(self, copy: Any) -> None:
+    def _pump(self, copy: Any, chunk: int = 1 << 20) -> None:
+        buf = bytearray()
         try:
-            for block in copy:
-                self.queue.put(bytes(block))
+            for block in copy:  # psycopg yields one row per block: hand them over a MiB at a time
+                buf += block
+                if len(buf) >= chunk:
+                    self.queue.put(bytes(buf))
+                    buf.clear()
+            if buf:
+                self.queue.put(bytes(buf))
         except BaseException as exc:  # handed to the reading thread, which raises it
             self.error = exc
         finally:
