@@ -3,6 +3,8 @@
 1. The user's write path: POST /logs in each phase against phase OFF (same process, same SQLite
    file type, interleaved rounds so drift hits both sides alike).
 2. The nutrition math: v2 normalize against the frozen legacy computation on the same parses.
+3. The shadow archive on PostgreSQL against `COPY (SELECT ...) TO STDOUT` of the same partition
+   (bench/ops_archive.py; skipped when no PostgreSQL answers).
 Prints a table; nothing here asserts a time.
 """
 
@@ -87,7 +89,25 @@ def main() -> int:
         print(f"| POST /logs in {phase} vs OFF | {secs * 1000:.2f} ms | {secs / write['OFF']:.2f}x |")
     print(f"| legacy computation per meal | {legacy * 1e6:.1f} µs | 1.00x |")
     print(f"| v2 normalize per meal vs legacy | {v2 * 1e6:.1f} µs | {v2 / legacy:.2f}x |")
+    print()
+    _bench_archive()
     return 0
+
+
+def _bench_archive() -> None:
+    import os
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: bench/ and tests/
+    from bench import ops_archive
+    from tests import pg
+
+    with pg.server_url() as url:
+        if url is None:
+            print("archive vs COPY: skipped (no PostgreSQL; set MEALLOG_TEST_PG_URL)")
+            return
+        os.environ.setdefault("MEALLOG_TEST_PG_URL", url)
+        sys.argv = [sys.argv[0], "--url", url, "--rows", os.environ.get("MEALLOG_BENCH_ARCHIVE_ROWS", "200000")]
+        ops_archive.main()
 
 
 if __name__ == "__main__":

@@ -90,6 +90,11 @@ PANELS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
          f"/ sum by (env, job) (increase(meal_log_ops_job_duration_seconds_count{{{E}}}[1d]))", "{{job}}")]),
     ("Ops jobs", "Time since last successful run", "s", [
         (f"time() - max by (env, job) (meal_log_ops_job_last_success_timestamp_seconds{{{E}}})", "{{job}}")]),
+    ("Ops jobs", "Rows and bytes per job (24h)", "short", [
+        (f"sum by (env, job) (increase(meal_log_ops_job_rows_total{{{E}}}[1d]))", "{{job}} rows"),
+        (f"sum by (env, job) (increase(meal_log_ops_job_bytes_total{{{E}}}[1d]))", "{{job}} bytes")]),
+    ("Ops jobs", "Rows in DEFAULT partitions (a month partition is missing)", "short", [
+        (f"max by (env, table) (meal_log_shadow_default_partition_rows{{{E}}})", "{{table}}")]),
     ("HTTP", "HTTP requests by route and status", "reqps", [
         (f"sum by (env, route, status) (rate(meal_log_http_requests_total{{{E}}}[5m]))",
          "{{route}} {{status}}")]),

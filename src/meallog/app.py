@@ -89,7 +89,9 @@ def build_services(
     if settings.run_scheduler:
         from meallog.ops.scheduler import OpsScheduler
 
-        services.background.append(OpsScheduler(sessions=sessions, clock=clock, metrics=metrics))
+        services.background.append(OpsScheduler(sessions=sessions, clock=clock, metrics=metrics,
+                                                archive_url=settings.archive_url,
+                                                s3_endpoint_url=settings.archive_s3_endpoint_url))
     return services
 
 

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     slack_webhook_url: str | None = Field(default=None, validation_alias=AliasChoices("SLACK_WEBHOOK_URL"))
 
     # Shadow data operations (runbook §5)
-    object_store_url: str = Field(
-        default="file://var/objects", validation_alias=AliasChoices("MEALLOG_OBJECT_STORE_URL")
+    archive_url: str = Field(
+        default="file://var/archive", validation_alias=AliasChoices("ARCHIVE_URL", "MEALLOG_OBJECT_STORE_URL")
+    )
+    archive_s3_endpoint_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ARCHIVE_S3_ENDPOINT_URL")
     )

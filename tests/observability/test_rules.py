@@ -25,6 +25,8 @@ ALERTS = {
     "MealLogUnknownSurge",
     "MealLogAIParseBudgetBurn",
     "MealLogShadowBreachBudgetBurn",
+    "MealLogArchiveStale",
+    "MealLogShadowDefaultPartitionRows",
 }
 
 

@@ -21,6 +21,8 @@ def _flood(m: Metrics) -> None:
     m.set_phase("P1")
     m.set_shadow_lag(1.0)
     m.set_dead_letters(1)
+    m.set_default_partition_rows("diffs", 1)
+    m.set_default_partition_rows("meal_logs_v2_shadow", 1)
     m.shadow_diff({f: (1.0, 0.1) for f in FIELDS}, FIELDS)
     m.day_diff({f: 1.0 for f in FIELDS})
     for i in range(60):
@@ -35,6 +37,8 @@ def _flood(m: Metrics) -> None:
             m.v2_raised(op, f"Error{i}")
         for j in range(8):
             m.ops_job(f"job{i}", f"outcome{j}", 1.0)
+        m.ops_job_work(f"job{i}", rows=1, nbytes=1)
+        m.set_ops_last_success(f"job{i}", 1.0)
         for method in (*HTTP_METHODS, "BREW"):
             for status in range(200, 240):
                 m.http_request(f"/route/{i}", method, status, 0.1)

@@ -92,7 +92,8 @@ def serve(
 
 
 # Domain command groups register themselves here; a missing optional module is not an error.
-_PLUGINS = ("meallog.cli.nutrition", "meallog.cli.migration", "meallog.cli.migration_ops", "meallog.cli.observability")
+_PLUGINS = ("meallog.cli.nutrition", "meallog.cli.migration", "meallog.cli.migration_ops", "meallog.cli.observability",
+            "meallog.cli.ops")
 
 
 _registered: list[str] = []

@@ -279,7 +279,9 @@ def scheduler(run: str = typer.Option(None, "--run", help="run one job now and e
     from meallog.ops.scheduler import OpsScheduler
 
     services = _ctx()
-    sched = OpsScheduler(sessions=services.sessions, clock=services.clock, metrics=services.metrics)
+    sched = OpsScheduler(sessions=services.sessions, clock=services.clock, metrics=services.metrics,
+                         archive_url=services.settings.archive_url,
+                         s3_endpoint_url=services.settings.archive_s3_endpoint_url)
     if run:
         if run not in sched.jobs():
             err.print(f"error: unknown job {run!r} (jobs: {', '.join(sched.jobs())})")

@@ -21,7 +21,7 @@ from meallog.nutrition.dto import RecordV2
 from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, Field, ProviderResult
 from meallog.store.db import insert_ignore
-from meallog.store.models import Diff, LogKey, MealLog, MealLogV2, ShadowRecord
+from meallog.store.models import DIFF_UNIQUE, SHADOW_UNIQUE, Diff, LogKey, MealLog, MealLogV2, ShadowRecord
 
 __all__ = ["MeasuredVersion", "ShadowOutcome", "compute_v2", "day_totals", "insert_ignore", "sync_v2",
            "unknown_tags", "write_shadow"]
@@ -104,7 +104,7 @@ def write_shadow(
     key = {"log_id": version.log_id, "log_version": version.log_version, "pipeline_version": pipeline_version}
     inserted = insert_ignore(s, ShadowRecord, {**key, "user_id": version.user_id,
                                                "record": record.model_dump(mode="json"), "totals": v2_totals,
-                                               "created_at": version.ts}, list(key))
+                                               "created_at": version.ts}, SHADOW_UNIQUE)
     row: dict[str, Any] = {**key, "ts": version.ts, "user_id": version.user_id, "local_date": version.local_date,
                            "legacy_totals": dict(version.legacy_totals), "v2_totals": v2_totals,
                            "breach": bool(over), "breach_fields": ",".join(over),
@@ -112,7 +112,7 @@ def write_shadow(
                            "unknown_count": len(tags), "ignore_rule_id": rule_id}
     for f in FIELDS:
         row[f"{f}_abs"], row[f"{f}_rel"] = diffs[f].abs, diffs[f].rel
-    inserted = insert_ignore(s, Diff, row, list(key)) and inserted
+    inserted = insert_ignore(s, Diff, row, DIFF_UNIQUE) and inserted
     return ShadowOutcome(inserted=inserted, diffs=diffs, breached=over, unknown=tags, record=record,
                          ignore_rule_id=rule_id)
 

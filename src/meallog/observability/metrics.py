@@ -98,6 +98,7 @@ AI_PARSE_OUTCOMES: Final = ("ok", "fail")
 AI_RETRY_OUTCOMES: Final = ("success", "fail")
 DUAL_READ_OUTCOMES: Final = ("match", "mismatch")
 HTTP_METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+SHADOW_TABLES: Final = ("meal_logs_v2_shadow", "diffs")
 OTHER: Final = "other"
 
 # Per-process caps of the open label sets; SERIES_BUDGET is computed from them.
@@ -141,6 +142,9 @@ SERIES_BUDGET: Final[Mapping[str, int]] = {
     "meal_log_ops_job_runs_total": (10 + 1) * (4 + 1),
     "meal_log_ops_job_duration_seconds": (10 + 1) * (len(OPS_JOB_BUCKETS) + 3),
     "meal_log_ops_job_last_success_timestamp_seconds": 10 + 1,
+    "meal_log_ops_job_rows_total": 10 + 1,
+    "meal_log_ops_job_bytes_total": 10 + 1,
+    "meal_log_shadow_default_partition_rows": 2,
     "meal_log_http_requests_total": (32 + 1) * (len(HTTP_METHODS) + 1) * (10 + 1),
     "meal_log_http_request_duration_seconds": (32 + 1) * (len(HTTP_BUCKETS) + 3),
     "meal_log_v2_raised_total": 5 * (8 + 1),
@@ -295,6 +299,14 @@ class Metrics:
             "meal_log_read_version_miss",
             "Reads where no store held the log's current version (served the newest there was; a bug).",
         )
+        # -- shadow data operations (runbook §5): work done per job, rows no month partition took
+        self._ops_rows = counter("meal_log_ops_job_rows", "Rows an ops job archived, deleted or dropped.", "job")
+        self._ops_bytes = counter("meal_log_ops_job_bytes", "Bytes an ops job wrote to the archive.", "job")
+        self._default_rows = gauge(
+            "meal_log_shadow_default_partition_rows",
+            "Rows in the DEFAULT partition of a shadow table (a month partition was missing).",
+            "table",
+        )
         self._http = counter(
             "meal_log_http_requests",
             "HTTP requests by route template, method and status.",
@@ -414,6 +426,18 @@ class Metrics:
         if outcome in ("ok", "success"):
             self._l(self._ops_last_ok, name).set_to_current_time()
 
+    def ops_job_work(self, job: str, *, rows: int, nbytes: int) -> None:
+        name = self._caps["ops_job"](job)
+        self._l(self._ops_rows, name).inc(max(0, rows))
+        self._l(self._ops_bytes, name).inc(max(0, nbytes))
+
+    def set_ops_last_success(self, job: str, unix_seconds: float) -> None:
+        """The job's last success as recorded in `ops_job_runs` (any process, survives restarts)."""
+        self._l(self._ops_last_ok, self._caps["ops_job"](job)).set(unix_seconds)
+
+    def set_default_partition_rows(self, table: str, n: int) -> None:
+        self._l(self._default_rows, _closed(table, SHADOW_TABLES, "shadow table")).set(n)
+
     def http_request(self, route: str, method: str, status: int, seconds: float) -> None:
         """One HTTP request; ``route`` is the route template (``/logs/{log_id}``), not the raw path."""
         r = self._caps["route"](route)
@@ -495,6 +519,15 @@ class NullMetrics(Metrics):
         return None
 
     def ops_job(self, job: str, outcome: str, seconds: float) -> None:
+        return None
+
+    def ops_job_work(self, job: str, *, rows: int, nbytes: int) -> None:
+        return None
+
+    def set_ops_last_success(self, job: str, unix_seconds: float) -> None:
+        return None
+
+    def set_default_partition_rows(self, table: str, n: int) -> None:
         return None
 
     def http_request(self, route: str, method: str, status: int, seconds: float) -> None:

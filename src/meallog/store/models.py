@@ -31,6 +31,14 @@ from meallog.store.db import Base, UTCDateTime
 Id = BigInteger().with_variant(Integer, "sqlite")
 JSONType = JSON()
 
+# The exactly-once keys of the shadow tables: every `INSERT ... ON CONFLICT DO NOTHING` names these.
+# They end in the partition key (PostgreSQL needs it in every unique constraint of a partitioned
+# table); the shadow job writes the log version's write time there, the same on every retry.
+SHADOW_UNIQUE: tuple[str, ...] = ("log_id", "log_version", "pipeline_version", "created_at")
+DIFF_UNIQUE: tuple[str, ...] = ("log_id", "log_version", "pipeline_version", "ts")
+# Monthly partitions (PostgreSQL) or month ranges (SQLite): table -> partition key column.
+PARTITIONED: dict[str, str] = {"meal_logs_v2_shadow": "created_at", "diffs": "ts"}
+
 
 class User(Base):
     __tablename__ = "users"
@@ -144,7 +152,8 @@ class ShadowRecord(Base):
     totals: Mapped[dict[str, float]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
-    __table_args__ = (UniqueConstraint("log_id", "log_version", "pipeline_version"),)
+    # On PostgreSQL the table is partitioned by month of created_at and its primary key is (id, created_at).
+    __table_args__ = (UniqueConstraint(*SHADOW_UNIQUE, name="uq_meal_logs_v2_shadow_dedup"),)
 
 
 class Diff(Base):
@@ -178,7 +187,8 @@ class Diff(Base):
     triage: Mapped[str | None] = mapped_column(String(32), nullable=True)
     triage_note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
-    __table_args__ = (UniqueConstraint("log_id", "log_version", "pipeline_version"),)
+    # On PostgreSQL the table is partitioned by month of ts and its primary key is (id, ts).
+    __table_args__ = (UniqueConstraint(*DIFF_UNIQUE, name="uq_diffs_dedup"),)
 
 
 class OutboxJob(Base):
@@ -371,6 +381,19 @@ class ArchiveManifest(Base):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (UniqueConstraint("table_name", "period"),)
+
+
+class OpsLock(Base):
+    """SQLite's stand-in for a PostgreSQL advisory lock: one row per running ops job."""
+
+    __tablename__ = "ops_locks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    pid: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(128))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class BackfillCursor(Base):

@@ -1,0 +1,133 @@
+"""Archive throughput and memory on PostgreSQL, beside the database's own export ceiling.
+
+    python bench/ops_archive.py [--rows N] [--url postgresql://...]
+
+Seeds one month of `diffs` and `meal_logs_v2_shadow` in a throwaway database (generate_series), then
+prints rows/s of (a) `COPY (SELECT ...) TO STDOUT` of the partition read to the end by psycopg, and
+(b) the archive job's work for the same partition: stream to Parquet + read back + verify. Peak RSS of
+an archive run in a fresh process is printed for the same month (`--rss`). Nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parents[1]
+MONTH = "2026-10"
+_PAD = "x" * 400  # a v2 record is a few hundred bytes of JSON
+
+
+def seed_pg(url: str, n: int, *, month: str = MONTH) -> None:
+    """n rows in each shadow table, spread over `month` (UTC)."""
+    start = f"{month}-01 00:00:00+00"
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"""
+            INSERT INTO meal_logs_v2_shadow (log_id, log_version, pipeline_version, user_id, record, totals, created_at)
+            SELECT g, 1, 'v2.0.0', g % 97,
+                   json_build_object('items', json_build_array(json_build_object('name', 'ご飯', 'grams', 150 + g % 50,
+                                     'pad', '{_PAD}')), 'i', g),
+                   json_build_object('kcal', 252.0 + g % 13, 'protein_g', 3.75),
+                   timestamptz '{start}' + ((g::bigint * 7919) % 2592000) * interval '1 second'
+            FROM generate_series(1, {n}) g""")
+        conn.execute(f"""
+            INSERT INTO diffs (ts, log_id, log_version, user_id, pipeline_version, local_date, kcal_abs, kcal_rel,
+                               protein_g_abs, protein_g_rel, fat_g_abs, fat_g_rel, carbs_g_abs, carbs_g_rel,
+                               legacy_totals, v2_totals, breach, breach_fields, unknown_kinds, item_count,
+                               unknown_count, ignore_rule_id, triage, triage_note)
+            SELECT timestamptz '{start}' + ((g::bigint * 7919) % 2592000) * interval '1 second', g, 1, g % 97, 'v2.0.0',
+                   date '{month}-01' + (g % 28), (g % 13) * 1.1, (g % 13) / 250.0, 0.5, 0.01, 0.25, 0.02, 1.5, 0.03,
+                   json_build_object('kcal', 250.0), json_build_object('kcal', 252.0 + g % 13), g % 11 = 0,
+                   CASE WHEN g % 11 = 0 THEN 'kcal' ELSE '' END, '', 1 + g % 3, 0, NULL, NULL, NULL
+            FROM generate_series(1, {n}) g""")
+        conn.execute("ANALYZE diffs")
+        conn.execute("ANALYZE meal_logs_v2_shadow")
+
+
+def copy_rows_per_s(url: str, table: str = "diffs", key: str = "ts", month: str = MONTH) -> tuple[int, float]:
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    lo, hi = f"{month}-01 00:00:00+00", _next_month(month)
+    rows = 0
+    started = time.perf_counter()
+    sql = f"COPY (SELECT * FROM {table} WHERE {key} >= '{lo}' AND {key} < '{hi}' ORDER BY id) TO STDOUT"
+    with psycopg.connect(conninfo) as conn, conn.cursor() as cur, cur.copy(sql) as copy:
+        for block in copy:
+            rows += bytes(block).count(b"\n")
+    return rows, rows / (time.perf_counter() - started)
+
+
+def _next_month(month: str) -> str:
+    y, m = map(int, month.split("-"))
+    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return f"{y:04d}-{m:02d}-01 00:00:00+00"
+
+
+RSS_SCRIPT = """
+import json, resource, sys, time
+from datetime import UTC, datetime
+from meallog.ops.archive import write_month
+from meallog.ops.partitions import Month
+from meallog.ops.store import ObjectStore
+from meallog.store.db import make_engine, session_scope
+url, root, table, month = sys.argv[1:5]
+store = ObjectStore.from_url("file://" + root)
+engine = make_engine(url)
+started = time.perf_counter()
+with session_scope(engine) as s:
+    m = write_month(s, store, table, Month.parse(month), now=datetime.now(UTC))
+seconds = time.perf_counter() - started
+print(json.dumps({"rows": m.rows, "bytes": m.files[0].bytes, "seconds": seconds,
+                  "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def archive_run(url: str, root: str, table: str = "diffs", month: str = MONTH) -> dict[str, float]:
+    """One archive of one month in a fresh Python process: rows, bytes, seconds, peak RSS (KiB)."""
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
+    out = subprocess.run([sys.executable, "-c", RSS_SCRIPT, url, root, table, month], env=env, check=True,
+                         capture_output=True, text=True, timeout=3600)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--url", default=os.environ.get("MEALLOG_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO / "src"))
+    sys.path.insert(0, str(REPO))
+    from tests import pg
+
+    from meallog.store.db import make_engine
+    from meallog.store.migrate import upgrade
+
+    with pg.fresh_database(args.url) as url, tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        t0 = time.perf_counter()
+        seed_pg(url, args.rows)
+        print(f"seeded {args.rows} rows per table in {time.perf_counter() - t0:.1f} s ({datetime.now(UTC):%F %T} UTC)")
+        print(f"{'what':<58} {'rows':>9} {'rows/s':>10} {'ratio':>6}")
+        for table, key in (("diffs", "ts"), ("meal_logs_v2_shadow", "created_at")):
+            copy_rows, copy_rate = copy_rows_per_s(url, table, key)
+            run = archive_run(url, f"{tmp}/{table}", table)
+            rate = run["rows"] / run["seconds"]
+            print(f"{'COPY (SELECT * FROM ' + table + ' month) TO STDOUT':<58} {copy_rows:>9} {copy_rate:>10.0f}")
+            print(f"{'archive ' + table + ' month (Parquet + read-back verify)':<58} {int(run['rows']):>9} "
+                  f"{rate:>10.0f} {rate / copy_rate:>5.0%}")
+            print(f"    {int(run['bytes']):,} bytes of Parquet, peak RSS {run['peak_rss_kib'] / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Retention of the shadow tables (runbook §1 "P3: keep shadow 90 days", §5) and restore from the archive.
+
+A month of `meal_logs_v2_shadow` or `diffs` is dropped only when all of these hold:
+- the phase is P3 (the latest `phase_events` row goes to P3) and has been for 90 days: below P3, or
+  within 90 days of the switch, a rollback could need the shadow data;
+- the month ended more than 90 days ago;
+- its archive verifies now: the stored file's SHA-256 and content equal the manifest, and the
+  database's month still equals the archive (a late or triaged row means: archive again first).
+`restore_month` loads an archived month back (after a drop, or to inspect it); rerunning it adds nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pyarrow.parquet as pq
+from sqlalchemy import Column, MetaData, Table, cast, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.types import JSON, Text, TypeDecorator
+
+from meallog.ops.archive import ArchiveError, verify_archive
+from meallog.ops.partitions import Month, create_month, in_month, list_partitions, months_with_rows, table_of
+from meallog.ops.store import ObjectStore
+from meallog.store.db import is_postgres
+from meallog.store.models import PARTITIONED, ArchiveManifest, PhaseEvent
+
+RETENTION = timedelta(days=90)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    table: str
+    month: str
+    rows: int
+    drop: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPlan:
+    phase: str
+    p3_since: datetime | None
+    cutoff: datetime | None
+    decisions: tuple[Decision, ...]
+    errors: tuple[str, ...]
+
+    @property
+    def droppable(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.drop)
+
+
+def p3_since(s: Session) -> tuple[str, datetime | None]:
+    """The current phase per `phase_events` and, when it is P3, since when."""
+    last = s.scalars(select(PhaseEvent).order_by(PhaseEvent.ts.desc(), PhaseEvent.id.desc()).limit(1)).first()
+    if last is None:
+        return "OFF", None
+    return last.to_phase, (last.ts if last.to_phase == "P3" else None)
+
+
+def plan_retention(s: Session, store: ObjectStore, *, now: datetime, retention: timedelta = RETENTION,
+                   verify: bool = True) -> RetentionPlan:
+    """Which months may be dropped now, each re-verified against the store and the database."""
+    phase, since = p3_since(s)
+    if since is None:
+        return RetentionPlan(phase, None, None, (), ())
+    if now < since + retention:
+        return RetentionPlan(phase, since, None, (), ())
+    cutoff = now - retention
+    decisions: list[Decision] = []
+    errors: list[str] = []
+    verified = {(m.table_name, m.period) for m in s.scalars(select(ArchiveManifest)
+                                                            .where(ArchiveManifest.verified_at.is_not(None)))}
+    for name in PARTITIONED:
+        table, col = table_of(name)
+        months = set(months_with_rows(s, name))
+        if is_postgres(s):
+            months |= {p.month for p in list_partitions(s, tables=(name,), count=False) if p.month is not None}
+        for month in sorted(months):
+            if month.end > cutoff:
+                continue
+            rows = int(s.execute(select(func.count()).select_from(table).where(in_month(col, month))).scalar_one())
+            if rows == 0:
+                decisions.append(Decision(name, str(month), 0, True, "empty"))
+                continue
+            if (name, str(month)) not in verified:
+                decisions.append(Decision(name, str(month), rows, False, "no verified archive yet"))
+                continue
+            if verify:
+                try:
+                    verify_archive(s, store, name, month)
+                except ArchiveError as exc:
+                    errors.append(str(exc))
+                    decisions.append(Decision(name, str(month), rows, False, f"archive does not verify: {exc}"))
+                    continue
+            decisions.append(Decision(name, str(month), rows, True, "archive verified"))
+    return RetentionPlan(phase, since, cutoff, tuple(decisions), tuple(errors))
+
+
+def mark_stale(s: Session, name: str, month: Month) -> None:
+    """The archive no longer matches the database: the next archive run writes it again."""
+    row = s.scalar(select(ArchiveManifest).where(ArchiveManifest.table_name == name,
+                                                 ArchiveManifest.period == str(month)))
+    if row is not None:
+        row.verified_at = None
+
+
+# ---- restore ---------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RestoreReport:
+    table: str
+    month: str
+    archived_rows: int
+    inserted: int
+    already_present: int
+
+
+class _PgJSONText(TypeDecorator[str]):
+    """JSON text bound as is and cast to json by the server (no decode and re-encode on the way)."""
+
+    impl = Text
+    cache_ok = True
+
+    def bind_expression(self, bindvalue: Any) -> Any:
+        return cast(bindvalue, JSON)
+
+
+def _text_json_twin(name: str, *, pg: bool) -> Table:
+    """The table with JSON columns as text: archived JSON goes back byte for byte."""
+    table, _ = table_of(name)
+    as_text = _PgJSONText() if pg else Text()
+    cols = [Column(c.name, as_text if isinstance(c.type, JSON) else c.type, primary_key=c.primary_key)
+            for c in table.columns]
+    return Table(name, MetaData(), *cols)
+
+
+def restore_month(s: Session, store: ObjectStore, name: str, month: Month, *, batch_rows: int = 5_000) -> RestoreReport:
+    """Insert the archived rows of one month that are not in the table. Idempotent; the caller commits."""
+    manifest = verify_archive(None, store, name, month)
+    table, col = table_of(name)
+    create_month(s, name, month)
+    before = int(s.execute(select(func.count()).select_from(table).where(in_month(col, month))).scalar_one())
+    twin = _text_json_twin(name, pg=is_postgres(s))
+    ins = (pg_insert if is_postgres(s) else sqlite_insert)(twin).on_conflict_do_nothing()
+    with store.open(manifest.files[0].key, "rb") as f:
+        for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_rows):
+            rows = batch.to_pylist()
+            if rows:
+                s.execute(ins, rows)
+    after = int(s.execute(select(func.count()).select_from(table).where(in_month(col, month))).scalar_one())
+    return RestoreReport(table=name, month=str(month), archived_rows=manifest.rows, inserted=after - before,
+                         already_present=manifest.rows - (after - before))
+

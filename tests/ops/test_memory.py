@@ -1,0 +1,28 @@
+"""The archive's memory stays flat however large the month: peak RSS of a fresh process, small vs large.
+
+The default suite compares 10k with 50k rows; MEALLOG_TEST_ARCHIVE_1M=1 compares 10k with 1M rows.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from bench.ops_archive import archive_run, seed_pg
+
+LARGE = 1_000_000 if os.environ.get("MEALLOG_TEST_ARCHIVE_1M") == "1" else 50_000
+
+
+@pytest.mark.parametrize("db_url", ["pg"], indirect=True)
+def test_peak_rss_is_flat_between_10k_and_a_large_month(db_url: str, tmp_path: Path) -> None:
+    pg_url = db_url
+    seed_pg(pg_url, 10_000, month="2026-09")
+    seed_pg(pg_url, LARGE, month="2026-10")
+    small = archive_run(pg_url, str(tmp_path / "small"), "meal_logs_v2_shadow", "2026-09")
+    large = archive_run(pg_url, str(tmp_path / "large"), "meal_logs_v2_shadow", "2026-10")
+    assert (small["rows"], large["rows"]) == (10_000, LARGE)
+    grown_mib = (large["peak_rss_kib"] - small["peak_rss_kib"]) / 1024
+    print(f"peak RSS {small['peak_rss_kib'] / 1024:.0f} MiB at 10k rows, {large['peak_rss_kib'] / 1024:.0f} MiB at "
+          f"{LARGE} rows (+{grown_mib:.0f} MiB)")
+    assert grown_mib < 64, (small, large)
