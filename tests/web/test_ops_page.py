@@ -7,15 +7,17 @@ from typing import Any
 from sqlalchemy import select
 
 from meallog.store.db import session_scope
-from meallog.store.models import FeatureFlag, FlagAudit, PhaseEvent
+from meallog.store.models import FlagAudit, PhaseEvent
 from tests.visual.fixture_days import NOW
 from tests.web.conftest import csrf_of, sign_in
 
 
 def _p2(web: dict[str, Any]) -> None:
-    with session_scope(web["services"].sessions) as s:
-        for name, value in (("NORMALIZE_V2_SHADOW", "on"), ("DUAL_WRITE_V2", "on"), ("DUAL_READ_V2", "50")):
-            s.add(FeatureFlag(name=name, value=value, updated_at=NOW, updated_by="test"))
+    control = web["services"].migration.control
+    with session_scope(web["services"].sessions) as s:  # real, fenced transitions (the ramp included)
+        for name, value in (("NORMALIZE_V2_SHADOW", "on"), ("DUAL_WRITE_V2", "on"), ("DUAL_READ_V2", "10"),
+                            ("DUAL_READ_V2", "50")):
+            control.set_flag(s, name, value, actor="test", why="test", now=NOW)
     web["services"].migration.snapshots.invalidate()
 
 
