@@ -79,6 +79,13 @@ class ChecksFailed(MeallogError):
     exit_code = 5
 
 
+class FlagUnavailable(MeallogError):
+    """The feature service could not evaluate a flag: never read that as "off"."""
+
+    status = 503
+    title = "Feature flags unavailable"
+
+
 class Unavailable(MeallogError):
     """A dependency failed before anything was stored; the client may retry the same request."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from openfeature.evaluation_context import EvaluationContext
@@ -131,3 +132,17 @@ def test_cli_visual_runs_feed_the_gate(engine: Engine, db_url: str) -> None:
     with session_scope(engine) as s:
         runs = [(r.env, r.passed, r.report) for r in s.scalars(select(VisualRun).order_by(VisualRun.id))]
     assert runs == [("prod", True, "ci/123"), ("prod", False, "")]
+
+
+def test_the_openfeature_phase_never_defaults_to_off_on_a_provider_error(make_settings: Callable[..., Settings],
+                                                                         engine: Engine) -> None:
+    from meallog.errors import FlagUnavailable
+
+    store = FlagStore(make_settings())
+
+    def broken() -> Any:
+        raise RuntimeError("flag service down")
+
+    features = FeatureService(store=store, snapshots=SnapshotCache(broken, ttl_s=0))
+    with pytest.raises(FlagUnavailable):
+        features.phase()

@@ -26,7 +26,7 @@ from openfeature.provider import AbstractProvider, Metadata
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from meallog.errors import InvalidInput, InvalidTransition
+from meallog.errors import FlagUnavailable, InvalidInput, InvalidTransition
 from meallog.migration.phases import PHASE_FLAGS, Phase, check_order, phase_of
 from meallog.migration.rollout import in_rollout
 from meallog.settings import Settings
@@ -331,7 +331,18 @@ class FeatureService:
         return self.snapshots.get()
 
     def phase(self) -> Phase:
-        return phase_of({name: self.client.get_boolean_value(name, False) for name in PHASE_FLAGS})
+        """The phase the flags give, for integrations; raises `FlagUnavailable` instead of a default.
+
+        (The request path never asks this: its phase is the fenced row, `meallog.migration.fence`.)
+        """
+        on = {}
+        for name in PHASE_FLAGS:
+            details = self.client.get_boolean_details(name, False)
+            if details.error_code is not None:
+                why = details.error_message or details.error_code
+                raise FlagUnavailable(f"flag {name} could not be evaluated: {why}")
+            on[name] = details.value
+        return phase_of(on)
 
     def reads_through_adapter(self, user_id: int) -> bool:
         ctx = EvaluationContext(targeting_key=str(user_id))
