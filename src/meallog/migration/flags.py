@@ -8,12 +8,10 @@ client at flagd or another provider instead.
 
 from __future__ import annotations
 
-import contextvars
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -215,10 +213,9 @@ class FlagStore:
 
 
 class SnapshotCache:
-    """Per-process cache of the flag snapshot with a short TTL, like any flag SDK's polling.
-
-    Changes made in this process invalidate it at once; changes from another process (the CLI,
-    another replica) are seen within `ttl_s`.
+    """Per-process cache of the flag snapshot with a short TTL, like any flag SDK's polling, behind the
+    OpenFeature provider (integrations, status pages). The request path does not read it: its phase
+    and flags come from the fence (`meallog.migration.fence`), by epoch.
     """
 
     def __init__(self, load: Callable[[], FlagSnapshot], *, ttl_s: float = 1.0,
@@ -229,9 +226,6 @@ class SnapshotCache:
         self._at = 0.0
 
     def get(self) -> FlagSnapshot:
-        pinned = _PINNED.get()
-        if pinned is not None:
-            return pinned
         with self._lock:
             now = self._mono()
             if self._value is None or now - self._at >= self._ttl:
@@ -241,23 +235,6 @@ class SnapshotCache:
     def invalidate(self) -> None:
         with self._lock:
             self._value = None
-
-    @contextmanager
-    def pinned(self, snapshot: FlagSnapshot) -> Iterator[FlagSnapshot]:
-        """Serve `snapshot` to this thread for the length of one unit of work.
-
-        The write path reads the flags with the session it already holds and pins them here, so
-        every evaluation in the request agrees, and no second connection is opened while the
-        transaction holds SQLite's write lock.
-        """
-        token = _PINNED.set(snapshot)
-        try:
-            yield snapshot
-        finally:
-            _PINNED.reset(token)
-
-
-_PINNED: contextvars.ContextVar[FlagSnapshot | None] = contextvars.ContextVar("meallog_flags_pinned", default=None)
 
 
 class MeallogFlagProvider(AbstractProvider):
