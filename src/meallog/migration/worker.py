@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from meallog.clock import Clock
 from meallog.migration.diff import Thresholds
+from meallog.migration.fence import stored_phase
 from meallog.migration.flags import FlagStore
 from meallog.migration.ignore import IgnoreMatcher
 from meallog.migration.outbox import JobKind, RetryPolicy, claim, complete, fail, stats
@@ -148,7 +149,7 @@ class OutboxWorker:
     def refresh_gauges(self) -> None:
         with session_scope(self.sessions) as s:
             st = stats(s)
-            phase = self.flags.snapshot(s).phase
+            phase = stored_phase(s) or self.flags.snapshot(s).phase  # the fenced phase, once there is one
         self.last_depth = st.pending + st.running
         for state in ("pending", "running", "dead"):
             self.metrics.set_outbox_depth(state, getattr(st, state))
