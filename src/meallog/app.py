@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from meallog import __version__
 from meallog.api import problems
 from meallog.api.admin import router as admin_router
+from meallog.api.requests import RequestContext
 from meallog.clock import Clock, SystemClock
 from meallog.logs.facade import MealLogs
 from meallog.logs.router import router as logs_router
@@ -118,19 +118,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.include_router(logs_router)
     app.include_router(admin_router)
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response  # type: ignore[no-any-return]
-        finally:
-            route = request.scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            services.metrics.http_request(template, request.method, status, time.perf_counter() - started)
-
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics_endpoint() -> Response:
         body, content_type = services.metrics.render()
@@ -157,4 +144,5 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 "model": services.provider.model, "food_table": foods.attribution()}
 
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestContext, observe=services.metrics.http_request)  # outermost: sees every answer
     return app

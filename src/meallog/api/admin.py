@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,6 +32,29 @@ class PhaseRequest(BaseModel):
     why: str | None = Field(default=None, max_length=2000)
     force: bool = False
     actor: str = Field(default="admin-api", max_length=100)
+
+
+class Alert(BaseModel):
+    """One alert of an Alertmanager webhook (payload version 4); unknown keys are kept."""
+
+    model_config = ConfigDict(extra="allow")
+    status: Literal["firing", "resolved"]
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    startsAt: str = ""  # noqa: N815 - Alertmanager's own key
+    endsAt: str = ""  # noqa: N815
+    fingerprint: str | None = None
+    generatorURL: str | None = None  # noqa: N815
+
+
+class AlertmanagerPayload(BaseModel):
+    """Alertmanager webhook payload (version 4): the fields the rollback acts on are checked here."""
+
+    model_config = ConfigDict(extra="allow")
+    version: str | None = None
+    status: str | None = None
+    receiver: str | None = None
+    alerts: list[Alert] = Field(max_length=1000)
 
 
 class NpsIn(BaseModel):
@@ -90,9 +113,10 @@ def post_rollback(request: Request, body: PhaseRequest) -> dict[str, Any]:
 
 
 @router.post("/alerts")
-def post_alerts(request: Request, payload: dict[str, Any]) -> dict[str, Any]:
+def post_alerts(request: Request, body: AlertmanagerPayload) -> dict[str, Any]:
     """Alertmanager webhook (payload version 4). Acts only on firing pager alerts, once per episode."""
     svc = request.app.state.services
+    payload = body.model_dump(exclude_none=True)
     with session_scope(svc.sessions) as s:
         decision = handle_alertmanager(s, payload, procedure=_mig(request).procedure, pager_alerts=None,
                                        now=svc.clock.now())

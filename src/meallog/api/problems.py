@@ -15,46 +15,59 @@ PROBLEM = "application/problem+json"
 
 
 def problem(status: int, title: str, detail: str, *, errors: list[dict[str, Any]] | None = None,
-            **extra: Any) -> JSONResponse:
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
     body.update({k: v for k, v in extra.items() if v is not None})
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers or None)
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+        raw = list(err.get("loc", ()))
+        if raw and raw[0] == "header" and len(raw) > 1:  # name a header as clients write it
+            raw = ["-".join(w.capitalize() for w in str(raw[1]).split("-")), *raw[2:]]
+        elif raw and raw[0] in ("query", "path", "body"):
+            raw = raw[1:]
+        loc = [str(p) for p in raw]
         out.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid"),
                     "type": err.get("type", "value_error")})
     return out
 
 
+def _rid(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(MeallogError)
-    async def _domain(_: Request, exc: MeallogError) -> JSONResponse:
+    async def _domain(request: Request, exc: MeallogError) -> JSONResponse:
         field = exc.extra.get("field")
         errors = [{"field": field, "message": exc.detail}] if field else None
-        return problem(exc.status, exc.title, exc.detail, errors=errors)
+        return problem(exc.status, exc.title, exc.detail, errors=errors, request_id=_rid(request))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _field_errors(exc)
         if any(e["type"] in ("json_invalid", "json_type") for e in errors):
-            return problem(400, "Malformed JSON", "the request body is not valid JSON", errors=errors)
+            return problem(400, "Malformed JSON", "the request body is not valid JSON", errors=errors,
+                           request_id=_rid(request))
         fields = ", ".join(sorted({e["field"] for e in errors}))
-        return problem(422, "Invalid input", f"invalid field(s): {fields}", errors=errors)
+        return problem(422, "Invalid input", f"invalid field(s): {fields}", errors=errors, request_id=_rid(request))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else "error"
         if exc.status_code == 400 and "parsing the body" in detail:
             return problem(400, "Malformed body", "the request body is not valid UTF-8 JSON",
-                           errors=[{"field": "body", "message": detail}])
-        return problem(exc.status_code, _title(exc.status_code), detail)
+                           errors=[{"field": "body", "message": detail}], request_id=_rid(request))
+        return problem(exc.status_code, _title(exc.status_code), detail, request_id=_rid(request),
+                       headers=dict(exc.headers or {}))
 
 
 def _title(status: int) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from meallog.api.auth import bearer, user_for_token
 from meallog.errors import InvalidInput
 from meallog.logs.schemas import DayOut, LogCreate, LogOut, LogUpdate
+from meallog.logs.service import ReplayedBody
 from meallog.store.db import session_scope
 from meallog.store.models import User
 
@@ -44,13 +45,17 @@ def create_log(
     request: Request,
     payload: LogCreate,
     user_id: UserId,
-    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+    idempotency_key: Annotated[str | None, Header(
+        min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
+        description="Any 1-255 visible ASCII characters; a replay answers the first response with "
+                    "`Idempotent-Replayed: true`")] = None,
 ) -> JSONResponse:
     svc = _services(request)
     if idempotency_key is not None and not idempotency_key.strip():
         raise InvalidInput("Idempotency-Key must not be blank", field="Idempotency-Key")
     status, body = svc.logs.create(user_id=user_id, payload=payload, idempotency_key=idempotency_key)
-    return JSONResponse(body, status_code=status)
+    replayed = {"Idempotent-Replayed": "true"} if isinstance(body, ReplayedBody) else None
+    return JSONResponse(body, status_code=status, headers=replayed)
 
 
 @router.get("/logs", response_model=list[LogOut])

@@ -9,14 +9,33 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MealType = Literal["breakfast", "lunch", "dinner", "snack"]
 MAX_TEXT = 1999
+# Any zone's offset keeps these inside datetime's range, so the UTC conversion can never overflow.
+EATEN_AT_MIN = datetime(1900, 1, 1)
+EATEN_AT_MAX = datetime(2100, 12, 31, 23, 59, 59)
+EATEN_AT_HELP = ("When eaten (ISO 8601, 1900-01-01 to 2100-12-31); a time without an offset is in the user's zone; "
+                 "default now")
+
+
+def _eaten_at_in_range(v: datetime | None) -> datetime | None:
+    if v is None:
+        return v
+    wall = v.replace(tzinfo=None)
+    if not EATEN_AT_MIN <= wall <= EATEN_AT_MAX:
+        raise ValueError("eaten_at must be between 1900-01-01 and 2100-12-31")
+    return v
 
 
 class LogCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=MAX_TEXT, description="Free meal text, e.g. 'ご飯 1杯と味噌汁'")
-    eaten_at: datetime | None = Field(default=None, description="When eaten; naive times are the user's zone")
+    eaten_at: datetime | None = Field(default=None, description=EATEN_AT_HELP)
     meal_type: MealType | None = None
+
+    @field_validator("eaten_at")
+    @classmethod
+    def _eaten_at(cls, v: datetime | None) -> datetime | None:
+        return _eaten_at_in_range(v)
 
     @field_validator("text")
     @classmethod
@@ -32,8 +51,13 @@ class LogUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
-    eaten_at: datetime | None = None
+    eaten_at: datetime | None = Field(default=None, description=EATEN_AT_HELP)
     meal_type: MealType | None = None
+
+    @field_validator("eaten_at")
+    @classmethod
+    def _eaten_at(cls, v: datetime | None) -> datetime | None:
+        return _eaten_at_in_range(v)
 
     @field_validator("text")
     @classmethod
