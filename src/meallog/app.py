@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -23,7 +25,7 @@ from meallog.migration.paths import Guard, PhasePaths
 from meallog.migration.service import Migration, build_migration
 from meallog.migration.shadow import ComputeV2, compute_v2
 from meallog.migration.worker import OutboxWorker
-from meallog.nutrition.types import Provider
+from meallog.nutrition.types import Provider, ProviderResult
 from meallog.observability.metrics import CommonLabels, Metrics
 from meallog.settings import Settings
 from meallog.store.db import make_engine, make_sessionmaker
@@ -43,16 +45,50 @@ class Services:
     background: list[Any] = field(default_factory=list)
 
 
-def build_provider_from(settings: Settings, metrics: Metrics) -> Provider:
+def build_provider_from(settings: Settings, metrics: Metrics | None = None) -> Provider:
+    """The configured AI provider; ConfigError (exit 2) with one line when it cannot be built."""
+    from meallog.errors import ConfigError
     from meallog.providers.factory import build_provider
 
-    return build_provider(
-        name=settings.ai_provider,
-        model=settings.gemini_model,
-        api_key=settings.gemini_api_key,
-        base_url=settings.gemini_base_url,
-        metrics=metrics,
-    )
+    if settings.ai_provider == "gemini" and not settings.gemini_api_key:
+        raise ConfigError("AI_PROVIDER=gemini needs GEMINI_API_KEY (or GOOGLE_API_KEY); "
+                          "set it, or use AI_PROVIDER=offline")
+    try:
+        return build_provider(
+            name=settings.ai_provider,
+            model=settings.gemini_model,
+            api_key=settings.gemini_api_key or "",
+            base_url=settings.gemini_base_url,
+            metrics=metrics,
+        )
+    except ValueError as exc:
+        raise ConfigError(f"AI provider {settings.ai_provider!r}: {exc}") from exc
+
+
+class LazyProvider:
+    """Builds the real provider on first use: commands that never parse need none of its secrets."""
+
+    def __init__(self, build: Callable[[], Provider]) -> None:
+        self._build = build
+        self._provider: Provider | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Provider:
+        with self._lock:
+            if self._provider is None:
+                self._provider = self._build()
+            return self._provider
+
+    @property
+    def name(self) -> str:
+        return self.get().name
+
+    @property
+    def model(self) -> str:
+        return self.get().model
+
+    def parse(self, text: str, *, locale: str | None = None) -> ProviderResult:
+        return self.get().parse(text, locale=locale)
 
 
 def build_services(
@@ -70,7 +106,9 @@ def build_services(
     sessions = make_sessionmaker(engine)
     clock = clock or SystemClock()
     metrics = metrics or Metrics(labels=CommonLabels.from_settings(settings))
-    provider = provider or build_provider_from(settings, metrics)
+    the_metrics = metrics
+    if provider is None:  # read-only name/model properties: a Provider in all but mypy's view of attributes
+        provider = cast(Provider, LazyProvider(lambda: build_provider_from(settings, the_metrics)))
     migration = build_migration(settings, sessions=sessions, metrics=metrics, clock=clock,
                                 snapshot_ttl_s=snapshot_ttl_s)
     worker = OutboxWorker(sessions=sessions, flags=migration.flags, metrics=metrics, clock=clock,
