@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from meallog.api.auth import bearer, check_admin
@@ -20,16 +20,21 @@ def _admin(request: Request, authorization: Annotated[str | None, Header()] = No
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)])
 
 
+NO_REASON = "no reason given (admin API)"
+Why = Field(default=NO_REASON, min_length=1, max_length=2000, pattern=r"\S",
+            description="reason kept in the audit and the phase history; blank is refused")
+
+
 class FlagChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: str | int | bool
-    why: str | None = Field(default=None, max_length=2000)
+    why: str = Why
     actor: str = Field(default="admin-api", max_length=100)
 
 
 class PhaseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    why: str | None = Field(default=None, max_length=2000)
+    why: str = Why
     force: bool = False
     actor: str = Field(default="admin-api", max_length=100)
 
@@ -88,7 +93,9 @@ def put_flag(request: Request, name: str, body: FlagChange) -> dict[str, Any]:
 
 
 @router.delete("/flags/{name}")
-def delete_flag(request: Request, name: str, why: str | None = None) -> dict[str, Any]:
+def delete_flag(request: Request, name: str,
+                why: Annotated[str, Query(min_length=1, max_length=2000, pattern=r"\S")] = NO_REASON
+                ) -> dict[str, Any]:
     svc = request.app.state.services
     with session_scope(svc.sessions) as s:
         _mig(request).control.unset_flag(s, name, actor="admin-api", why=why, now=svc.clock.now())
@@ -106,7 +113,7 @@ def post_rollback(request: Request, body: PhaseRequest) -> dict[str, Any]:
     svc = request.app.state.services
     with session_scope(svc.sessions) as s:
         change = _mig(request).procedure.step_back(s, cause="manual", actor=body.actor,
-                                                   why=body.why or "manual rollback", now=svc.clock.now())
+                                                   why=body.why, now=svc.clock.now())
     _mig(request).snapshots.invalidate()
     return {"from": change.before.value, "to": change.after.value, "report": change.report,
             "back_written": change.back_written}

@@ -321,6 +321,48 @@ def diffs_cmd(
     out.print(f"{len(rows)} row(s)" + (f" (limit {limit})" if len(rows) == limit else ""))
 
 
+@_errors
+def mismatches_cmd(
+    since: str = typer.Option("1d", "--since", help="how far back: 15m, 2h, 7d"),
+    kind: str | None = typer.Option(None, "--kind", help="structural (bugs, they page) or nutrition (expected)"),
+    limit: int = typer.Option(50, "--limit", min=1, help="most rows to show (newest first)"),
+    as_json: bool = typer.Option(False, "--json", help="print rows as JSON (with `database`)"),
+) -> None:
+    """Dual-read mismatches (P2 adapter vs legacy), once per log version: structural ones are bugs."""
+    from sqlalchemy import func
+
+    from meallog.migration.read_mismatch import KINDS
+    from meallog.store.db import session_scope
+    from meallog.store.models import ReadMismatch
+
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"--kind takes {' or '.join(KINDS)}, not {kind!r}", field="kind")
+    window = parse_duration(since)
+    with _db(header=not as_json) as ctx, session_scope(ctx.sessions) as s:
+        since_ts = ctx.now() - window
+        stmt = select(ReadMismatch).where(ReadMismatch.ts > since_ts)
+        if kind:
+            stmt = stmt.where(ReadMismatch.kind == kind)
+        rows = list(s.scalars(stmt.order_by(ReadMismatch.ts.desc(), ReadMismatch.id.desc()).limit(limit)))
+        by_kind: dict[str, int] = {k: int(n) for k, n in s.execute(
+            select(ReadMismatch.kind, func.count()).where(ReadMismatch.ts > since_ts).group_by(ReadMismatch.kind))}
+    data = [{"id": r.id, "ts": r.ts.isoformat(), "log_id": r.log_id, "log_version": r.log_version,
+             "user_id": r.user_id, "kind": r.kind, "fields": list(r.fields)} for r in rows]
+    if as_json:
+        _echo_json({"database": ctx.database, "counts": {k: by_kind.get(k, 0) for k in KINDS}, "rows": data})
+        return
+    out = _out()
+    out.print(f"read mismatches in the last {since}: " + ", ".join(f"{k} {by_kind.get(k, 0)}" for k in KINDS))
+    t = narrow_table("id", "ts (UTC)", "log", "user", "kind", "fields", keep=("id", "ts (UTC)", "log"))
+    for r in rows:
+        t.add_row(str(r.id), r.ts.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), f"{r.log_id} v{r.log_version}",
+                  str(r.user_id), r.kind, ", ".join(r.fields))
+    out.print(t)
+    if by_kind.get("structural"):
+        out.print("structural mismatches are adapter bugs: roll back (`meallog phase rollback --why ...`) "
+                  "and file them with the rows above", soft_wrap=True)
+
+
 # ---- shadow group ---------------------------------------------------------------------------------
 @_errors
 def shadow_calibrate(
@@ -508,6 +550,7 @@ def register(app: typer.Typer) -> None:
     app.command("backfill")(backfill_cmd)
     app.command("reconcile")(reconcile_cmd)
     app.command("diffs")(diffs_cmd)
+    app.command("mismatches")(mismatches_cmd)
     shadow = typer.Typer(
         help="Shadow data: calibration, replay, triage, ignore rules, dead letters.", no_args_is_help=True
     )

@@ -49,7 +49,7 @@ from meallog.nutrition.dto import RecordV2
 from meallog.nutrition.normalize_v2 import V2Options
 from meallog.nutrition.types import ProviderResult
 from meallog.observability.metrics import Metrics
-from meallog.store.models import MealLog, MealLogV2, ReadMismatch, User
+from meallog.store.models import MealLog, MealLogV2, User
 
 log = structlog.get_logger("meallog.migration")
 
@@ -338,16 +338,11 @@ class PhasePaths(LegacyPaths):
     def _maybe_compare(self, s: Session, user: User, adapted: LogView, legacy: LogView) -> None:
         if self.rng.random() >= self.compare_sample:
             return
-        fields = compare_views(legacy, adapted, self.thresholds)
-        self.metrics.dual_read("mismatch" if fields else "match")
-        if fields:
-            try:
-                with s.begin_nested():
-                    s.add(ReadMismatch(ts=adapted.updated_at, log_id=adapted.id, user_id=user.id, fields=fields,
-                                       legacy=legacy.to_json(), adapted=adapted.to_json()))
-                    s.flush()
-            except Exception as exc:  # recording a mismatch must not fail the read
-                log.warning("read mismatch not stored", error=repr(exc))
+        from meallog.migration.read_mismatch import record_read_mismatch
+
+        kind = record_read_mismatch(s, user_id=user.id, legacy=legacy, adapted=adapted, thresholds=self.thresholds,
+                                    now=adapted.updated_at, metrics=self.metrics)
+        self.metrics.dual_read("mismatch" if kind else "match")
 
 
 def compare_views(legacy: LogView, adapted: LogView, t: Thresholds) -> list[str]:
