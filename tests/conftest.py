@@ -107,3 +107,17 @@ def add_user(engine: Engine, clock: FrozenClock) -> Callable[..., str]:
         return token
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """`logging_setup.configure()` (serve, log tests) changes process-wide logging: undo it after each test."""
+    import logging
+
+    import structlog
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:], root.level = handlers, level
+    structlog.reset_defaults()

@@ -38,7 +38,7 @@ def settings() -> Settings:
 
 
 def fail(exc: MeallogError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+    err.print(f"[red]error:[/red] {exc.detail}", highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -94,12 +94,12 @@ def serve(
     from meallog.logging_setup import configure
     from meallog.store.migrate import database_label, upgrade
 
-    configure(log_level.upper())
     cfg = settings().model_copy(update={"run_worker": worker, "run_scheduler": scheduler})
     try:
         provider = build_provider_from(cfg)  # fail at start, in one line, not on the first meal
     except MeallogError as exc:
         raise fail(exc) from exc
+    configure(log_level.upper())
     services = build_services(cfg, provider=provider)
     upgrade(services.engine)
     err.print(f"database: {database_label(services.engine.url)}; serving on http://{host}:{port}", highlight=False,

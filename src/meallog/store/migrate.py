@@ -40,7 +40,9 @@ def head_revision() -> str | None:
 def database_label(url: str | URL) -> str:
     """The URL as an operator may see it: no password."""
     u = make_url(url) if isinstance(url, str) else url
-    return u.set(password=None).render_as_string(hide_password=False) if u.password else u.render_as_string()
+    if not u.password:
+        return u.render_as_string(hide_password=False)
+    return u.render_as_string(hide_password=True).replace(":***@", "@", 1)
 
 
 def open_database(url: str) -> Engine:
