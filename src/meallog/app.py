@@ -131,6 +131,35 @@ def build_services(
     return services
 
 
+DOCS_ASSETS = "/docs-assets"
+
+
+def install_offline_docs(app: FastAPI) -> None:
+    """`/docs` and `/redoc` with their scripts served from the installed fastapi-offline package, not a CDN."""
+    from pathlib import Path
+
+    import fastapi_offline
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    static = Path(fastapi_offline.__file__).parent / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=static), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="meallog API",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url="/openapi.json", title="meallog API",
+                              redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+                              redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
+
+
 def create_app(settings: Settings | None = None, *, services: Services | None = None,
                start_background: bool = False) -> FastAPI:
     settings = settings or (services.settings if services else Settings())
@@ -149,10 +178,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             for svc in reversed(started):
                 svc.stop()
 
-    app = FastAPI(title="meallog", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="meallog", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Meal logging with a safe legacy -> v2 nutrition migration.")
+    install_offline_docs(app)
     app.state.services = services
     problems.install(app)
+    problems.problem_json_openapi(app)
     app.include_router(logs_router)
     app.include_router(admin_router)
 
@@ -161,11 +192,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         body, content_type = services.metrics.render()
         return Response(body, media_type=content_type)
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], responses=problems.responses(500))
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": settings.app_version}
 
-    @app.get("/readyz", tags=["ops"])
+    @app.get("/readyz", tags=["ops"], responses=problems.responses(500, 503))
     def readyz() -> JSONResponse:
         try:
             with services.engine.connect() as conn:
@@ -174,7 +205,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             return problems.problem(503, "Not ready", f"database unavailable: {type(exc).__name__}")
         return JSONResponse({"status": "ready", "database": services.engine.dialect.name})
 
-    @app.get("/meta", tags=["ops"])
+    @app.get("/meta", tags=["ops"], responses=problems.responses(500))
     def meta(request: Request) -> dict[str, Any]:
         from meallog.nutrition import foods
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from meallog.api.auth import bearer, check_admin
+from meallog.api.problems import responses
 from meallog.migration.rollback import handle_alertmanager, record_nps
 from meallog.migration.service import Migration, invalidate_adapter_cache, status_report
 from meallog.store.db import session_scope
@@ -17,7 +18,8 @@ def _admin(request: Request, authorization: Annotated[str | None, Header()] = No
     return check_admin(bearer(authorization), request.app.state.services.settings.admin_token)
 
 
-router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)])
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)],
+                   responses=responses(400, 401, 403, 409, 413, 422, 500))
 
 
 NO_REASON = "no reason given (admin API)"

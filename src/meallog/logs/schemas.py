@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MealType = Literal["breakfast", "lunch", "dinner", "snack"]
 MAX_TEXT = 1999
@@ -47,8 +47,33 @@ class LogCreate(BaseModel):
         return v
 
 
+def _update_schema(schema: dict[str, Any]) -> None:
+    """An edit changes at least one field and never sets one to null: say so in the OpenAPI schema."""
+    schema["minProperties"] = 1
+    for prop in schema.get("properties", {}).values():
+        options = [o for o in prop.pop("anyOf", []) if o.get("type") != "null"]
+        if len(options) == 1:
+            prop.update(options[0])
+        elif options:
+            prop["anyOf"] = options
+        prop.pop("default", None)
+
+
 class LogUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A partial edit: give at least one of text, eaten_at, meal_type (none of them null)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_update_schema)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _something_not_null(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = [k for k, v in data.items() if v is None]
+            if nulls:
+                raise ValueError(f"{', '.join(nulls)} must not be null (leave a field out to keep it)")
+            if not data:
+                raise ValueError("nothing to change: give text, eaten_at or meal_type")
+        return data
 
     text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     eaten_at: datetime | None = Field(default=None, description=EATEN_AT_HELP)
