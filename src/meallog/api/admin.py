@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from meallog.api.auth import bearer, check_admin
 from meallog.api.problems import responses
+from meallog.migration.flags import SPECS
 from meallog.migration.rollback import handle_alertmanager, record_nps
 from meallog.migration.service import Migration, invalidate_adapter_cache, status_report
 from meallog.store.db import session_scope
@@ -29,7 +31,8 @@ Why = Field(default=NO_REASON, min_length=1, max_length=2000, pattern=r"\S",
 
 class FlagChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    value: str | int | bool
+    value: FlagValue = Field(description="on/off (or true/false) for switches, 0-100 for DUAL_READ_V2, "
+                                         "off/safe/strict for NEVER_ZERO_MODE")
     why: str = Why
     actor: str = Field(default="admin-api", max_length=100)
 
@@ -70,6 +73,10 @@ class NpsIn(BaseModel):
     source: str = Field(default="api", max_length=64)
 
 
+FlagName = Enum("FlagName", {name: name for name in SPECS}, type=str)  # type: ignore[misc]
+FlagValue = bool | Literal["on", "off", "safe", "strict"] | Annotated[float, Field(ge=0, le=100)]
+
+
 def _mig(request: Request) -> Migration:
     return request.app.state.services.migration  # type: ignore[no-any-return]
 
@@ -85,22 +92,24 @@ def get_flags(request: Request) -> dict[str, Any]:
 
 
 @router.put("/flags/{name}")
-def put_flag(request: Request, name: str, body: FlagChange) -> dict[str, Any]:
+def put_flag(request: Request, name: FlagName, body: FlagChange) -> dict[str, Any]:
+    """Set a flag; the value must suit the flag (422 otherwise) and phase flags change only in order (409)."""
     svc = request.app.state.services
     with session_scope(svc.sessions) as s:
-        change = _mig(request).control.set_flag(s, name, body.value, actor=body.actor, why=body.why,
+        value = f"{body.value:g}" if isinstance(body.value, float) else body.value
+        change = _mig(request).control.set_flag(s, name.value, value, actor=body.actor, why=body.why,
                                                 now=svc.clock.now())
     _mig(request).snapshots.invalidate()
     return {"phase_before": change.before.value, **phase_status(request), "back_written": change.back_written}
 
 
 @router.delete("/flags/{name}")
-def delete_flag(request: Request, name: str,
+def delete_flag(request: Request, name: FlagName,
                 why: Annotated[str, Query(min_length=1, max_length=2000, pattern=r"\S")] = NO_REASON
                 ) -> dict[str, Any]:
     svc = request.app.state.services
     with session_scope(svc.sessions) as s:
-        _mig(request).control.unset_flag(s, name, actor="admin-api", why=why, now=svc.clock.now())
+        _mig(request).control.unset_flag(s, name.value, actor="admin-api", why=why, now=svc.clock.now())
     _mig(request).snapshots.invalidate()
     return phase_status(request)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from meallog.api.auth import bearer, user_for_token
 from meallog.api.problems import responses
 from meallog.errors import InvalidInput
-from meallog.logs.schemas import DayOut, LogCreate, LogOut, LogUpdate
+from meallog.logs.schemas import DayOut, IsoDate, LogCreate, LogOut, LogUpdate
 from meallog.logs.service import ReplayedBody
 from meallog.store.db import session_scope
 from meallog.store.models import User
@@ -64,7 +64,7 @@ def create_log(
 def list_logs(
     request: Request,
     user_id: UserId,
-    date_: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD in the user's zone")] = None,
+    date_: Annotated[IsoDate | None, Query(alias="date", description="YYYY-MM-DD in the user's zone")] = None,
     include_deleted: bool = False,
 ) -> JSONResponse:
     svc = _services(request)
@@ -97,7 +97,8 @@ def restore_log(request: Request, log_id: LogId, user_id: UserId) -> JSONRespons
 
 
 @router.get("/days/{day}", response_model=DayOut)
-def get_day(request: Request, day: date, user_id: UserId) -> JSONResponse:
+def get_day(request: Request, day: Annotated[IsoDate, Path(description="YYYY-MM-DD in the user's zone")],
+            user_id: UserId) -> JSONResponse:
     svc = _services(request)
     return JSONResponse(svc.logs.day(user_id=user_id, day=day))
 

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+
+def _iso_date_only(v: Any) -> Any:
+    # pydantic would also read numbers as Unix timestamps (`?date=5e-91` is 1970-01-01): the API takes YYYY-MM-DD
+    if isinstance(v, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v):
+        raise ValueError("a date is YYYY-MM-DD")
+    return v
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 MealType = Literal["breakfast", "lunch", "dinner", "snack"]
 MAX_TEXT = 1999
 # Any zone's offset keeps these inside datetime's range, so the UTC conversion can never overflow.
 EATEN_AT_MIN = datetime(1900, 1, 1)
 EATEN_AT_MAX = datetime(2100, 12, 31, 23, 59, 59)
+# Not blank (Python's idea of whitespace, as the validators below) and no NUL: in the schema, checked below.
+TEXT_PATTERN = r"^[^\x00]*\S[^\x00]*$"
+# The same bounds as a pattern, so the OpenAPI schema itself excludes the years the API refuses.
+EATEN_AT_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"
 EATEN_AT_HELP = ("When eaten (ISO 8601, 1900-01-01 to 2100-12-31); a time without an offset is in the user's zone; "
                  "default now")
 
@@ -28,8 +42,10 @@ def _eaten_at_in_range(v: datetime | None) -> datetime | None:
 class LogCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT, description="Free meal text, e.g. 'ご飯 1杯と味噌汁'")
-    eaten_at: datetime | None = Field(default=None, description=EATEN_AT_HELP)
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="Free meal text, e.g. 'ご飯 1杯と味噌汁'",
+                      json_schema_extra={"pattern": TEXT_PATTERN})
+    eaten_at: datetime | None = Field(default=None, description=EATEN_AT_HELP,
+                                      json_schema_extra={"pattern": EATEN_AT_PATTERN})
     meal_type: MealType | None = None
 
     @field_validator("eaten_at")
@@ -75,8 +91,10 @@ class LogUpdate(BaseModel):
                 raise ValueError("nothing to change: give text, eaten_at or meal_type")
         return data
 
-    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
-    eaten_at: datetime | None = Field(default=None, description=EATEN_AT_HELP)
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT,
+                             json_schema_extra={"pattern": TEXT_PATTERN})
+    eaten_at: datetime | None = Field(default=None, description=EATEN_AT_HELP,
+                                      json_schema_extra={"pattern": EATEN_AT_PATTERN})
     meal_type: MealType | None = None
 
     @field_validator("eaten_at")
