@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from meallog.cli.main import app as cli
 from meallog.errors import EXIT_CODES
-from meallog.store.db import make_engine, session_scope
+from meallog.store.db import make_engine, normalize_url, session_scope
 from meallog.store.migrate import upgrade
 from meallog.store.models import FlagAudit, MealLog, NpsSample
 
@@ -63,7 +63,7 @@ def test_commands_name_their_database_without_password(db_url: str) -> None:
 
     assert database_label("postgresql+psycopg://u:s3cret@db.example:5432/meallog") == \
         "postgresql+psycopg://u@db.example:5432/meallog"
-    shown = database_label(db_url)
+    shown = database_label(normalize_url(db_url))
     human = run(["phase", "status"], {"DATABASE_URL": db_url})
     assert human.exit_code == 0 and human.output.splitlines()[0] == f"database: {shown}", human.output
     for args in (["phase", "status"], ["flags", "list"], ["phase", "history"], ["rollout"], ["gate"],

@@ -91,7 +91,7 @@ def serve(
     import uvicorn
 
     from meallog.app import build_provider_from, build_services, create_app
-    from meallog.logging_setup import configure
+    from meallog.logging_setup import configure, get_logger
     from meallog.store.migrate import database_label, upgrade
 
     cfg = settings().model_copy(update={"run_worker": worker, "run_scheduler": scheduler})
@@ -102,8 +102,8 @@ def serve(
     configure(log_level.upper())
     services = build_services(cfg, provider=provider)
     upgrade(services.engine)
-    err.print(f"database: {database_label(services.engine.url)}; serving on http://{host}:{port}", highlight=False,
-              markup=False)
+    get_logger("meallog.serve").info("serving", database=database_label(services.engine.url),
+                                     url=f"http://{host}:{port}")
     application = create_app(cfg, services=services, start_background=True)
     # log_config=None: uvicorn keeps our JSON handler instead of installing its own text formatters
     uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False, log_config=None)
