@@ -64,7 +64,8 @@ PANELS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     ("Migration", "Phase changes (rollbacks and advances)", "short", [
         (f"sum by (env, cause) (increase(meal_log_phase_changes_total{{{E}}}[1h]))", "{{cause}}")]),
     ("Migration", "Dual read mismatches", "short", [
-        (f"sum by (env, outcome) (increase(meal_log_dual_read_total{{{E}}}[15m]))", "{{outcome}}")]),
+        (f"sum by (env, outcome) (increase(meal_log_dual_read_total{{{E}}}[15m]))", "{{outcome}}"),
+        (f"sum by (env, kind) (increase(meal_log_read_mismatch_total{{{E}}}[15m]))", "stored {{kind}}")]),
     ("Worker", "Outbox depth by state", "short", [
         (f"max by (env, state) (meal_log_outbox_depth{{{E}}})", "{{state}}")]),
     ("Worker", "Shadow lag", "s", [

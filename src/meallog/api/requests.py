@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+import traceback
 import uuid
 from collections.abc import Callable, MutableMapping
 from typing import Any
@@ -62,7 +63,9 @@ class RequestContext:
             try:
                 await self.app(scope, receive, send_with_id)
             except Exception as exc:
-                log.error("unhandled error", error=f"{type(exc).__name__}: {exc}", exc_info=True)
+                # the traceback as one string field: cheap on the event loop, one JSON line whatever the renderer
+                log.error("unhandled error", error=f"{type(exc).__name__}: {exc}",
+                          traceback="".join(traceback.format_exception(exc)))
                 if response_started:
                     raise
                 response = problem(500, "Internal Server Error",
