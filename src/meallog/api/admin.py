@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -77,6 +78,9 @@ FlagName = Enum("FlagName", {name: name for name in SPECS}, type=str)  # type: i
 FlagValue = bool | Literal["on", "off", "safe", "strict"] | Annotated[float, Field(ge=0, le=100)]
 
 
+_ALERTS = threading.Lock()
+
+
 def _mig(request: Request) -> Migration:
     return request.app.state.services.migration  # type: ignore[no-any-return]
 
@@ -135,7 +139,10 @@ def post_alerts(request: Request, body: AlertmanagerPayload) -> dict[str, Any]:
     """Alertmanager webhook (payload version 4). Acts only on firing pager alerts, once per episode."""
     svc = request.app.state.services
     payload = body.model_dump(exclude_none=True)
-    with session_scope(svc.sessions) as s:
+    # Alertmanager posts one group per field at once: handled one at a time in this process, a later
+    # group sees the first one's step back and is rate-limited instead of stepping back again.
+    # (Across API replicas this needs the database-side phase fence.)
+    with _ALERTS, session_scope(svc.sessions) as s:
         decision = handle_alertmanager(s, payload, procedure=_mig(request).procedure, pager_alerts=None,
                                        now=svc.clock.now())
     _mig(request).snapshots.invalidate()
