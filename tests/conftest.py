@@ -109,6 +109,15 @@ def add_user(engine: Engine, clock: FrozenClock) -> Callable[..., str]:
     return _make
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-snapshots", action="store_true", default=False,
-                     help="rewrite the visual regression baselines in tests/visual/baselines (or UPDATE_SNAPSHOTS=1)")
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """`logging_setup.configure()` (serve, log tests) changes process-wide logging: undo it after each test."""
+    import logging
+
+    import structlog
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:], root.level = handlers, level
+    structlog.reset_defaults()

@@ -64,7 +64,8 @@ PANELS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     ("Migration", "Phase changes (rollbacks and advances)", "short", [
         (f"sum by (env, cause) (increase(meal_log_phase_changes_total{{{E}}}[1h]))", "{{cause}}")]),
     ("Migration", "Dual read mismatches", "short", [
-        (f"sum by (env, outcome) (increase(meal_log_dual_read_total{{{E}}}[15m]))", "{{outcome}}")]),
+        (f"sum by (env, outcome) (increase(meal_log_dual_read_total{{{E}}}[15m]))", "{{outcome}}"),
+        (f"sum by (env, kind) (increase(meal_log_read_mismatch_total{{{E}}}[15m]))", "stored {{kind}}")]),
     ("Migration", "v2 failures kept off the user's path, by operation", "ops", [
         (f"sum by (env, operation) (rate(meal_log_v2_raised_total{{{E}}}[5m]))", "{{operation}}")]),
     ("Migration", "Flag-store errors and reads with no current version (both should be 0)", "short", [

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import time
+import threading
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from meallog import __version__
 from meallog.api import problems
 from meallog.api.admin import router as admin_router
+from meallog.api.requests import RequestContext
 from meallog.clock import Clock, SystemClock
 from meallog.logs.facade import MealLogs
 from meallog.logs.router import router as logs_router
@@ -23,7 +25,7 @@ from meallog.migration.paths import Guard, PhasePaths
 from meallog.migration.service import Migration, build_migration
 from meallog.migration.shadow import ComputeV2, compute_v2
 from meallog.migration.worker import OutboxWorker
-from meallog.nutrition.types import Provider
+from meallog.nutrition.types import Provider, ProviderResult
 from meallog.observability.metrics import CommonLabels, Metrics
 from meallog.settings import Settings
 from meallog.store.db import make_engine, make_sessionmaker, session_scope
@@ -44,16 +46,50 @@ class Services:
     background: list[Any] = field(default_factory=list)
 
 
-def build_provider_from(settings: Settings, metrics: Metrics) -> Provider:
+def build_provider_from(settings: Settings, metrics: Metrics | None = None) -> Provider:
+    """The configured AI provider; ConfigError (exit 2) with one line when it cannot be built."""
+    from meallog.errors import ConfigError
     from meallog.providers.factory import build_provider
 
-    return build_provider(
-        name=settings.ai_provider,
-        model=settings.gemini_model,
-        api_key=settings.gemini_api_key,
-        base_url=settings.gemini_base_url,
-        metrics=metrics,
-    )
+    if settings.ai_provider == "gemini" and not settings.gemini_api_key:
+        raise ConfigError("AI_PROVIDER=gemini needs GEMINI_API_KEY (or GOOGLE_API_KEY); "
+                          "set it, or use AI_PROVIDER=offline")
+    try:
+        return build_provider(
+            name=settings.ai_provider,
+            model=settings.gemini_model,
+            api_key=settings.gemini_api_key or "",
+            base_url=settings.gemini_base_url,
+            metrics=metrics,
+        )
+    except ValueError as exc:
+        raise ConfigError(f"AI provider {settings.ai_provider!r}: {exc}") from exc
+
+
+class LazyProvider:
+    """Builds the real provider on first use: commands that never parse need none of its secrets."""
+
+    def __init__(self, build: Callable[[], Provider]) -> None:
+        self._build = build
+        self._provider: Provider | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Provider:
+        with self._lock:
+            if self._provider is None:
+                self._provider = self._build()
+            return self._provider
+
+    @property
+    def name(self) -> str:
+        return self.get().name
+
+    @property
+    def model(self) -> str:
+        return self.get().model
+
+    def parse(self, text: str, *, locale: str | None = None) -> ProviderResult:
+        return self.get().parse(text, locale=locale)
 
 
 def build_services(
@@ -71,7 +107,9 @@ def build_services(
     sessions = make_sessionmaker(engine)
     clock = clock or SystemClock()
     metrics = metrics or Metrics(labels=CommonLabels.from_settings(settings))
-    provider = provider or build_provider_from(settings, metrics)
+    the_metrics = metrics
+    if provider is None:  # read-only name/model properties: a Provider in all but mypy's view of attributes
+        provider = cast(Provider, LazyProvider(lambda: build_provider_from(settings, the_metrics)))
     migration = build_migration(settings, sessions=sessions, metrics=metrics, clock=clock,
                                 snapshot_ttl_s=snapshot_ttl_s)
     worker = OutboxWorker(sessions=sessions, flags=migration.flags, metrics=metrics, clock=clock,
@@ -95,6 +133,35 @@ def build_services(
     return services
 
 
+DOCS_ASSETS = "/docs-assets"
+
+
+def install_offline_docs(app: FastAPI) -> None:
+    """`/docs` and `/redoc` with their scripts served from the installed fastapi-offline package, not a CDN."""
+    from pathlib import Path
+
+    import fastapi_offline
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    static = Path(fastapi_offline.__file__).parent / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=static), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="meallog API",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url="/openapi.json", title="meallog API",
+                              redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+                              redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
+
+
 def create_app(settings: Settings | None = None, *, services: Services | None = None,
                start_background: bool = False) -> FastAPI:
     settings = settings or (services.settings if services else Settings())
@@ -115,37 +182,26 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             for svc in reversed(started):
                 svc.stop()
 
-    app = FastAPI(title="meallog", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="meallog", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Meal logging with a safe legacy -> v2 nutrition migration.")
+    install_offline_docs(app)
     app.state.services = services
     problems.install(app)
+    problems.problem_json_openapi(app)
     app.include_router(logs_router)
     app.include_router(admin_router)
     web.install(app)
-
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response  # type: ignore[no-any-return]
-        finally:
-            route = request.scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            services.metrics.http_request(template, request.method, status, time.perf_counter() - started)
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics_endpoint() -> Response:
         body, content_type = services.metrics.render()
         return Response(body, media_type=content_type)
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], responses=problems.responses(500))
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": settings.app_version}
 
-    @app.get("/readyz", tags=["ops"])
+    @app.get("/readyz", tags=["ops"], responses=problems.responses(500, 503))
     def readyz() -> JSONResponse:
         try:
             with services.engine.connect() as conn:
@@ -154,7 +210,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             return problems.problem(503, "Not ready", f"database unavailable: {type(exc).__name__}")
         return JSONResponse({"status": "ready", "database": services.engine.dialect.name})
 
-    @app.get("/meta", tags=["ops"])
+    @app.get("/meta", tags=["ops"], responses=problems.responses(500))
     def meta(request: Request) -> dict[str, Any]:
         from meallog.nutrition import foods
 
@@ -162,4 +218,5 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 "model": services.provider.model, "food_table": foods.attribution()}
 
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestContext, observe=services.metrics.http_request)  # outermost: sees every answer
     return app

@@ -76,7 +76,7 @@ class ChecksFailed(MeallogError):
     """A step back happened, but a runbook §8 check after it failed: the on-call has work to do."""
 
     title = "Rollback checks failed"
-    exit_code = 5
+    exit_code = 6
 
 
 class FlagUnavailable(MeallogError):
@@ -86,8 +86,37 @@ class FlagUnavailable(MeallogError):
     title = "Feature flags unavailable"
 
 
+class ConfigError(MeallogError):
+    """The configuration cannot work (e.g. AI_PROVIDER=gemini without a key): fix the environment."""
+
+    status = 500
+    title = "Configuration error"
+    exit_code = 2
+
+
+class DatabaseNotReady(MeallogError):
+    """No database, no meallog schema, or an outdated one: the message says what to run."""
+
+    status = 503
+    title = "Database not ready"
+    exit_code = 5
+
+
 class Unavailable(MeallogError):
     """A dependency failed before anything was stored; the client may retry the same request."""
 
     status = 503
     title = "Service unavailable"
+
+
+# The CLI's exit codes, one table: `meallog --help` and docs/ops/RUNBOOK.md print it (a test keeps them equal).
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (0, "success; the Diff-Gate says go"),
+    (1, "failure: not found, a conflict, problems found (reconcile), a failed check; the gate says no-go"),
+    (2, "invalid input or configuration (bad option, unknown flag, missing secret); the gate is inconclusive"),
+    (3, "phase order refused: out-of-order flag change, nothing to step back from, already in P3"),
+    (4, "Diff-Gate not green: `phase advance` refused (use --force --why to override, audited)"),
+    (5, "database missing or schema outdated: run `meallog db upgrade`"),
+    (6, "`phase rollback` stepped back, but a runbook §8 check failed: the `next:` line says what to do"),
+    (130, "interrupted (Ctrl-C): the message says how to resume"),
+)

@@ -250,10 +250,10 @@ def test_cli_shadow_commands(cli: Callable[..., Any], engine: Engine, clock: Fro
     )
     assert r.exit_code == 2 and "numeric comparison" in r.output
     r = cli("shadow", "ignore", "list", "--json")
-    assert [x["predicate"] for x in json.loads(r.output)] == ["abs < 10"]
+    assert [x["predicate"] for x in json.loads(r.output)["rules"]] == ["abs < 10"]
     assert cli("shadow", "ignore", "expire", "1").exit_code == 0
-    assert json.loads(cli("shadow", "ignore", "list", "--json").output) == []
-    assert len(json.loads(cli("shadow", "ignore", "list", "--all", "--json").output)) == 1
+    assert json.loads(cli("shadow", "ignore", "list", "--json").output)["rules"] == []
+    assert len(json.loads(cli("shadow", "ignore", "list", "--all", "--json").output)["rules"]) == 1
 
     with session_scope(make_sessionmaker(engine)) as s:
         for state in ("dead", "dead", "done"):

@@ -103,11 +103,11 @@ def test_cli_flags_and_phase(make_settings: Callable[..., Settings], engine: Eng
 
     ok = runner.invoke(cli, ["flags", "set", "NORMALIZE_V2_SHADOW", "on", "--why", "P0 start"], env=env)
     assert ok.exit_code == 0, ok.output
-    refused = runner.invoke(cli, ["flags", "set", "SWITCH_V2", "on"], env=env)
+    refused = runner.invoke(cli, ["flags", "set", "SWITCH_V2", "on", "--why", "skip ahead"], env=env)
     assert refused.exit_code == 3 and "cannot be turned on before" in refused.output
-    bad = runner.invoke(cli, ["flags", "set", "DUAL_READ_V2", "lots"], env=env)
+    bad = runner.invoke(cli, ["flags", "set", "DUAL_READ_V2", "lots", "--why", "x"], env=env)
     assert bad.exit_code == 2 and "percentage" in bad.output
-    unknown = runner.invoke(cli, ["flags", "set", "NOPE", "on"], env=env)
+    unknown = runner.invoke(cli, ["flags", "set", "NOPE", "on", "--why", "x"], env=env)
     assert unknown.exit_code == 2
 
     status = runner.invoke(cli, ["phase", "status", "--json"], env=env)
@@ -117,8 +117,8 @@ def test_cli_flags_and_phase(make_settings: Callable[..., Settings], engine: Eng
 
     back = runner.invoke(cli, ["phase", "rollback", "--why", "drill"], env=env)
     assert back.exit_code == 0 and "P0 -> OFF" in back.output
-    assert runner.invoke(cli, ["phase", "rollback"], env=env).exit_code == 3
-    assert runner.invoke(cli, ["flags", "unset", "NORMALIZE_V2_SHADOW"], env=env).exit_code == 0
+    assert runner.invoke(cli, ["phase", "rollback", "--why", "again"], env=env).exit_code == 3
+    assert runner.invoke(cli, ["flags", "unset", "NORMALIZE_V2_SHADOW", "--why", "env default"], env=env).exit_code == 0
 
 
 def test_cli_visual_runs_feed_the_gate(engine: Engine, db_url: str) -> None:

@@ -317,9 +317,9 @@ def test_cli_diffs_lists_recent_rows(cli: Callable[..., Any], engine: Engine) ->
     assert r.exit_code == 0, r.output
     assert "3 row(s)" in r.output and "123" in r.output and "v2_bug" in r.output and "500" not in r.output
     r = cli("diffs", "--since", "2h", "--breach-only", "--json")
-    rows = json.loads(r.output)
+    rows = json.loads(r.output)["rows"]
     assert [(x["log_id"], x["breach_fields"]) for x in rows] == [(50, ["kcal"])]
     r = cli("diffs", "--since", "1d", "--limit", "1", "--json")
-    assert len(json.loads(r.output)) == 1
+    assert len(json.loads(r.output)["rows"]) == 1
     r = cli("diffs", "--since", "soon")
     assert r.exit_code == 2 and "cannot read duration" in r.output

@@ -243,7 +243,7 @@ def test_rollback_with_a_failing_check_exits_non_zero_and_says_what_next(
         # nothing listens on port 9: the /metrics smoke check fails
         result = runner.invoke(cli, ["phase", "rollback", "--why", "drill", "--url", "http://127.0.0.1:9"], env=env)
     assert "P1 -> P0" in result.output and "FAILED" in result.output
-    assert result.exit_code == 5, result.output
+    assert result.exit_code == 6, result.output
     assert "next:" in result.output.lower()
     assert "no pager configured" in result.output.lower()
     assert any(e["event"] == "rollback not paged" and e["log_level"] == "warning" for e in logs), logs

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from meallog.errors import MeallogError
@@ -14,47 +15,130 @@ from meallog.errors import MeallogError
 PROBLEM = "application/problem+json"
 
 
+class FieldError(BaseModel):
+    field: str
+    message: str
+    type: str | None = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of this API is answered."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+    request_id: str | None = None
+
+
+_DESCRIPTIONS = {
+    400: "Malformed JSON or body", 401: "Missing or unknown bearer token", 403: "Admin API disabled",
+    404: "Not found (or someone else's)", 405: "Method not allowed (see the Allow header)",
+    409: "Conflict", 413: "Body over MEALLOG_MAX_BODY_BYTES", 422: "Invalid input: `errors` names each field",
+    500: "Unexpected error: quote `request_id`", 503: "A dependency is unavailable; retry",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses: problem+json bodies (see `problem_json_openapi`)."""
+    return {code: {"model": Problem, "description": _DESCRIPTIONS[code]} for code in statuses}
+
+
+def problem_json_openapi(app: FastAPI) -> None:
+    """Error responses in the OpenAPI document are `application/problem+json` (as they are on the wire)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for item in doc.get("paths", {}).values():
+            for op in item.values():
+                for code, resp in op.get("responses", {}).items():
+                    if code.isdigit() and int(code) >= 400:
+                        resp["content"] = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        schemas = doc.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def problem(status: int, title: str, detail: str, *, errors: list[dict[str, Any]] | None = None,
-            **extra: Any) -> JSONResponse:
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
     body.update({k: v for k, v in extra.items() if v is not None})
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers or None)
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+        raw = list(err.get("loc", ()))
+        if raw and raw[0] == "header" and len(raw) > 1:  # name a header as clients write it
+            raw = ["-".join(w.capitalize() for w in str(raw[1]).split("-")), *raw[2:]]
+        elif raw and raw[0] in ("query", "path", "body"):
+            raw = raw[1:]
+        loc = [str(p) for p in raw]
         out.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid"),
                     "type": err.get("type", "value_error")})
     return out
 
 
+def _rid(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(MeallogError)
-    async def _domain(_: Request, exc: MeallogError) -> JSONResponse:
+    async def _domain(request: Request, exc: MeallogError) -> JSONResponse:
         field = exc.extra.get("field")
         errors = [{"field": field, "message": exc.detail}] if field else None
-        return problem(exc.status, exc.title, exc.detail, errors=errors)
+        return problem(exc.status, exc.title, exc.detail, errors=errors, request_id=_rid(request))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _field_errors(exc)
         if any(e["type"] in ("json_invalid", "json_type") for e in errors):
-            return problem(400, "Malformed JSON", "the request body is not valid JSON", errors=errors)
+            return problem(400, "Malformed JSON", "the request body is not valid JSON", errors=errors,
+                           request_id=_rid(request))
         fields = ", ".join(sorted({e["field"] for e in errors}))
-        return problem(422, "Invalid input", f"invalid field(s): {fields}", errors=errors)
+        return problem(422, "Invalid input", f"invalid field(s): {fields}", errors=errors, request_id=_rid(request))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else "error"
         if exc.status_code == 400 and "parsing the body" in detail:
             return problem(400, "Malformed body", "the request body is not valid UTF-8 JSON",
-                           errors=[{"field": "body", "message": detail}])
-        return problem(exc.status_code, _title(exc.status_code), detail)
+                           errors=[{"field": "body", "message": detail}], request_id=_rid(request))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names only the first route's methods; a path may have several
+            headers["Allow"] = ", ".join(_allowed(request))
+        return problem(exc.status_code, _title(exc.status_code), detail, request_id=_rid(request), headers=headers)
+
+
+def _allowed(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists for the request's path (routes outside it: GET)."""
+    import re
+
+    methods: set[str] = set()
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, request.url.path):
+            methods |= {m.upper() for m in item}
+    methods = methods or {"GET"}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def _title(status: int) -> str:

@@ -10,11 +10,20 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from meallog.errors import MeallogError
+from meallog.errors import EXIT_CODES, MeallogError
 from meallog.settings import Settings
 
-app = typer.Typer(help="meallog: meal logging and the legacy -> v2 nutrition migration.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+
+def exit_code_table() -> str:
+    """The exit codes of every command, as `meallog --help` and the runbook print them."""
+    return "\n".join(f"{code:>3}  {meaning}" for code, meaning in EXIT_CODES)
+
+
+app = typer.Typer(help="meallog: meal logging and the legacy -> v2 nutrition migration.\n\n"
+                       "The database is DATABASE_URL (default sqlite:///var/meallog.sqlite3, relative to the current "
+                       "folder). Only `serve`, `db upgrade` and `users add` create or migrate it.",
+                  epilog="Exit codes:\n\n" + "\n\n".join(f"{code}: {meaning}" for code, meaning in EXIT_CODES),
+                  no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -29,19 +38,20 @@ def settings() -> Settings:
 
 
 def fail(exc: MeallogError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+    err.print(f"[red]error:[/red] {exc.detail}", highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head")) -> None:
-    """Apply schema migrations (Alembic) up to REVISION."""
+def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision to migrate to")) -> None:
+    """Create the database if needed and apply schema migrations (Alembic) up to REVISION."""
     from meallog.store.db import make_engine
-    from meallog.store.migrate import current_revision, upgrade
+    from meallog.store.migrate import current_revision, database_label, upgrade
 
     engine = make_engine(settings().database_url)
     upgrade(engine, revision)
-    typer.echo(f"database at revision {current_revision(engine)} ({engine.dialect.name})")
+    typer.echo(f"database {database_label(engine.url)} at revision {current_revision(engine)} "
+               f"({engine.dialect.name})")
 
 
 @users_app.command("add")
@@ -53,11 +63,12 @@ def users_add(
     """Create a user and print the new bearer token as the last line (shown once, stored hashed)."""
     from meallog.clock import SystemClock
     from meallog.store.db import make_engine, make_sessionmaker, session_scope
-    from meallog.store.migrate import upgrade
+    from meallog.store.migrate import database_label, upgrade
     from meallog.users import add_user
 
     engine = make_engine(settings().database_url)
     upgrade(engine)
+    typer.echo(f"database: {database_label(engine.url)}")
     try:
         with session_scope(make_sessionmaker(engine)) as s:
             user, token = add_user(s, name=name, now=SystemClock().now(), time_zone=time_zone, locale=locale)
@@ -74,21 +85,28 @@ def serve(
     port: int = typer.Option(8000, help="port to bind"),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="run the outbox worker in-process"),
     scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler", help="run the ops scheduler in-process"),
-    log_level: str = typer.Option("info"),
+    log_level: str = typer.Option("info", help="debug, info, warning or error"),
 ) -> None:
     """Migrate the database, then serve the HTTP API (and the worker and scheduler in-process)."""
     import uvicorn
 
-    from meallog.app import build_services, create_app
-    from meallog.logging_setup import configure
-    from meallog.store.migrate import upgrade
+    from meallog.app import build_provider_from, build_services, create_app
+    from meallog.logging_setup import configure, get_logger
+    from meallog.store.migrate import database_label, upgrade
 
-    configure(log_level.upper())
     cfg = settings().model_copy(update={"run_worker": worker, "run_scheduler": scheduler})
-    services = build_services(cfg)
+    try:
+        provider = build_provider_from(cfg)  # fail at start, in one line, not on the first meal
+    except MeallogError as exc:
+        raise fail(exc) from exc
+    configure(log_level.upper())
+    services = build_services(cfg, provider=provider)
     upgrade(services.engine)
+    get_logger("meallog.serve").info("serving", database=database_label(services.engine.url),
+                                     url=f"http://{host}:{port}")
     application = create_app(cfg, services=services, start_background=True)
-    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False)
+    # log_config=None: uvicorn keeps our JSON handler instead of installing its own text formatters
+    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False, log_config=None)
 
 
 # Domain command groups register themselves here; a missing optional module is not an error.

@@ -7,14 +7,13 @@ with a one-line message on stderr. Importing this module does nothing.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -22,10 +21,12 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from meallog.errors import InvalidInput, MeallogError
+from meallog.cli.common import database_of, errors, print_header
+from meallog.cli.common import table as narrow_table
+from meallog.errors import InvalidInput
 from meallog.settings import Settings
 
-F = TypeVar("F", bound=Callable[..., Any])
+INTERRUPTED = 130
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 604_800}
 
@@ -38,24 +39,14 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 
-def _errors(fn: F) -> F:
-    """Domain errors -> one line on stderr and the error's exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kw: Any) -> Any:
-        try:
-            return fn(*args, **kw)
-        except MeallogError as exc:
-            Console(stderr=True).print(f"[red]error:[/red] {exc.detail}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from exc
-
-    return wrapper  # type: ignore[return-value]
+_errors = errors
 
 
 @dataclass(frozen=True, slots=True)
 class Ctx:
     settings: Settings
     sessions: sessionmaker[Session]
+    database: str
 
     def now(self) -> datetime:
         from meallog.clock import SystemClock
@@ -70,15 +61,17 @@ class Ctx:
 
 
 @contextmanager
-def _db() -> Iterator[Ctx]:
-    from meallog.store.db import make_engine, make_sessionmaker
-    from meallog.store.migrate import upgrade
+def _db(*, header: bool = True) -> Iterator[Ctx]:
+    """The existing, current schema (never created or migrated here); prints the `database:` header."""
+    from meallog.store.db import make_sessionmaker
+    from meallog.store.migrate import open_database
 
     settings = Settings()
-    engine = make_engine(settings.database_url)
+    engine = open_database(settings.database_url)
+    if header:
+        print_header(engine)
     try:
-        upgrade(engine)
-        yield Ctx(settings=settings, sessions=make_sessionmaker(engine))
+        yield Ctx(settings=settings, sessions=make_sessionmaker(engine), database=database_of(engine))
     finally:
         engine.dispose()
 
@@ -106,13 +99,14 @@ def gate(
     min_samples: int | None = typer.Option(None, "--min-samples", help="fewer judged diffs: inconclusive"),
 ) -> None:
     """Diff-Gate: go (exit 0), no-go (exit 1) or inconclusive (exit 2) for the next phase."""
+    from meallog.migration.fence import stored_phase
     from meallog.migration.flags import FlagStore
     from meallog.migration.gate import GateConfig, evaluate
     from meallog.migration.phases import Phase, next_phase
     from meallog.store.db import session_scope
 
-    with _db() as ctx, session_scope(ctx.sessions) as s:
-        current = FlagStore(ctx.settings).snapshot(s).phase
+    with _db(header=not as_json) as ctx, session_scope(ctx.sessions) as s:
+        current = stored_phase(s) or FlagStore(ctx.settings).snapshot(s).phase
         if phase is None:
             target = next_phase(current)
             if target is None:
@@ -125,7 +119,7 @@ def gate(
         config = GateConfig.from_settings(ctx.settings, window_days=window_days, min_samples=min_samples)
         result = evaluate(s, target=target, now=ctx.now(), config=config)
     if as_json:
-        _echo_json({"current": current.value, **result.to_json()})
+        _echo_json({"database": ctx.database, "current": current.value, **result.to_json()})
     else:
         _print_gate(current.value, result)
     raise typer.Exit(result.exit_code)
@@ -135,8 +129,12 @@ def _print_gate(current: str, result: Any) -> None:
     out = _out()
     color = {"go": "green", "no_go": "red", "inconclusive": "yellow"}[result.outcome]
     out.print(f"Diff-Gate {current} -> {result.target.value}: [bold {color}]{result.outcome.upper()}[/]")
-    for reason in result.reasons:
-        out.print(f"  - {reason}")
+    if result.blocking:
+        out.print("blocking:" if result.outcome != "go" else "blocking: none")
+        for reason in result.blocking:
+            out.print(f"  - {reason}", markup=False)
+    for reason in result.info:
+        out.print(f"  note: {reason}", markup=False)
     st = result.stats
     if "p95_abs" not in st:
         return
@@ -181,15 +179,24 @@ def backfill_cmd(
             def tick(p: Any) -> None:
                 bar.update(task, completed=p.scanned, total=p.scanned + p.remaining)
 
-            report = backfill(
-                ctx.sessions,
-                batch=batch,
-                pipeline_version=ctx.settings.shadow_pipeline_version,
-                options_from_flags=ctx.options,
-                now=ctx.now,
-                progress=tick,
-                restart=restart,
-            )
+            try:
+                report = backfill(
+                    ctx.sessions,
+                    batch=batch,
+                    pipeline_version=ctx.settings.shadow_pipeline_version,
+                    options_from_flags=ctx.options,
+                    now=ctx.now,
+                    progress=tick,
+                    restart=restart,
+                )
+            except KeyboardInterrupt:
+                bar.stop()
+                with session_scope(ctx.sessions) as s:
+                    cursor = read_cursor(s)
+                Console(stderr=True).print(
+                    f"interrupted: every finished batch is kept (cursor at log {cursor}); run `meallog backfill` "
+                    f"again to resume from there", highlight=False, soft_wrap=True)
+                raise typer.Exit(INTERRUPTED) from None
     typer.echo(
         f"backfill {ctx.settings.shadow_pipeline_version}: scanned {report.scanned} in {report.batches} "
         f"batch(es), created {report.created}, refreshed {report.refreshed}, skipped {report.skipped}; "
@@ -200,40 +207,52 @@ def backfill_cmd(
 @_errors
 def reconcile_cmd(
     fix: bool = typer.Option(False, "--fix", help="repair what is found"),
-    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    limit: int = typer.Option(20, "--limit", min=0, help="most problem rows to list (the summary counts all)"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON (every problem)"),
 ) -> None:
     """Find v2 records that are missing, stale or disagree with legacy; --fix repairs them.
 
-    Exits 1 when problems are found and left unfixed."""
+    Prints a summary by kind, then at most --limit rows. Exits 1 when problems are found and left unfixed."""
     from meallog.migration.backfill import reconcile
     from meallog.migration.fence import stored_phase
     from meallog.migration.flags import FlagStore
     from meallog.store.db import session_scope
 
-    with _db() as ctx, session_scope(ctx.sessions) as s:
-        report = reconcile(
-            s,
-            pipeline_version=ctx.settings.shadow_pipeline_version,
-            options=ctx.options(s),
-            fix=fix,
-            now=ctx.now(),
-            phase=stored_phase(s) or FlagStore(ctx.settings).snapshot(s).phase,
-        )
-    if as_json:
-        _echo_json(report.to_json())
-    else:
-        counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
-        typer.echo(
-            f"reconcile: checked {report.checked}; {counts}; pending back-write (P3) "
-            f"{report.pending_back_write}; fixed {report.fixed}"
-        )
-        for issue in report.issues[:50]:
-            typer.echo(
-                f"  log {issue.log_id}: {issue.store} {issue.kind}: {issue.detail}"
-                f"{' [fixed]' if issue.fixed else ''}"
+    try:
+        with _db(header=not as_json) as ctx, session_scope(ctx.sessions) as s:
+            report = reconcile(
+                s,
+                pipeline_version=ctx.settings.shadow_pipeline_version,
+                options=ctx.options(s),
+                fix=fix,
+                now=ctx.now(),
+                phase=stored_phase(s) or FlagStore(ctx.settings).snapshot(s).phase,
             )
-        if len(report.issues) > 50:
-            typer.echo(f"  ... {len(report.issues) - 50} more (use --json)")
+    except KeyboardInterrupt:
+        Console(stderr=True).print(
+            "interrupted: reconcile runs in one transaction, so nothing was changed; run "
+            f"`meallog reconcile{' --fix' if fix else ''}` again (it starts over and is safe to repeat)",
+            highlight=False, soft_wrap=True)
+        raise typer.Exit(INTERRUPTED) from None
+    if as_json:
+        _echo_json({"database": ctx.database, **report.to_json()})
+    else:
+        out = _out()
+        counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+        out.print(f"reconcile: checked {report.checked}; pending back-write (P3) {report.pending_back_write}; "
+                  f"fixed {report.fixed}")
+        t = narrow_table("kind", "legacy", "v2", "fixed", title="by kind")
+        for kind in report.counts:
+            t.add_row(kind, str(report.by_store["legacy"][kind]), str(report.by_store["v2"][kind]),
+                      str(sum(1 for i in report.issues if i.kind == kind and i.fixed)))
+        out.print(t)
+        out.print(counts, markup=False)
+        for issue in report.issues[:limit]:
+            out.print(f"  log {issue.log_id}: {issue.store} {issue.kind}: {issue.detail}"
+                      f"{' [fixed]' if issue.fixed else ''}",
+                      markup=False, soft_wrap=True)
+        if len(report.issues) > limit:
+            out.print(f"  ... {len(report.issues) - limit} more (--limit N, or --json for all)")
     if report.unfixed:
         raise typer.Exit(1)
 
@@ -252,14 +271,13 @@ def diffs_cmd(
     from meallog.store.models import Diff
 
     window = parse_duration(since)
-    with _db() as ctx, session_scope(ctx.sessions) as s:
+    with _db(header=not as_json) as ctx, session_scope(ctx.sessions) as s:
         stmt = select(Diff).where(Diff.ts > ctx.now() - window)
         if breach_only:
             stmt = stmt.where(Diff.breach.is_(True))
         rows = list(s.scalars(stmt.order_by(Diff.ts.desc(), Diff.id.desc()).limit(limit)))
     if as_json:
-        _echo_json(
-            [
+        _echo_json({"database": ctx.database, "rows": [
                 {
                     "id": r.id,
                     "ts": r.ts.isoformat(),
@@ -276,10 +294,9 @@ def diffs_cmd(
                     "triage_note": r.triage_note,
                 }
                 for r in rows
-            ]
-        )
+            ]})
         return
-    table = Table(
+    table = narrow_table(
         "id",
         "ts (UTC)",
         "log",
@@ -292,6 +309,7 @@ def diffs_cmd(
         "ignore",
         "triage",
         title=f"diffs in the last {since}" + (" (breaches only)" if breach_only else ""),
+        keep=("id", "ts (UTC)", "log"),
     )
     for r in rows:
         cells = [f"{getattr(r, f'{f}_abs'):g} ({getattr(r, f'{f}_rel'):.0%})" for f in FIELDS]
@@ -310,17 +328,59 @@ def diffs_cmd(
     out.print(f"{len(rows)} row(s)" + (f" (limit {limit})" if len(rows) == limit else ""))
 
 
+@_errors
+def mismatches_cmd(
+    since: str = typer.Option("1d", "--since", help="how far back: 15m, 2h, 7d"),
+    kind: str | None = typer.Option(None, "--kind", help="structural (bugs, they page) or nutrition (expected)"),
+    limit: int = typer.Option(50, "--limit", min=1, help="most rows to show (newest first)"),
+    as_json: bool = typer.Option(False, "--json", help="print rows as JSON (with `database`)"),
+) -> None:
+    """Dual-read mismatches (P2 adapter vs legacy), once per log version: structural ones are bugs."""
+    from sqlalchemy import func
+
+    from meallog.migration.read_mismatch import KINDS
+    from meallog.store.db import session_scope
+    from meallog.store.models import ReadMismatch
+
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"--kind takes {' or '.join(KINDS)}, not {kind!r}", field="kind")
+    window = parse_duration(since)
+    with _db(header=not as_json) as ctx, session_scope(ctx.sessions) as s:
+        since_ts = ctx.now() - window
+        stmt = select(ReadMismatch).where(ReadMismatch.ts > since_ts)
+        if kind:
+            stmt = stmt.where(ReadMismatch.kind == kind)
+        rows = list(s.scalars(stmt.order_by(ReadMismatch.ts.desc(), ReadMismatch.id.desc()).limit(limit)))
+        by_kind: dict[str, int] = {k: int(n) for k, n in s.execute(
+            select(ReadMismatch.kind, func.count()).where(ReadMismatch.ts > since_ts).group_by(ReadMismatch.kind))}
+    data = [{"id": r.id, "ts": r.ts.isoformat(), "log_id": r.log_id, "log_version": r.log_version,
+             "user_id": r.user_id, "kind": r.kind, "fields": list(r.fields)} for r in rows]
+    if as_json:
+        _echo_json({"database": ctx.database, "counts": {k: by_kind.get(k, 0) for k in KINDS}, "rows": data})
+        return
+    out = _out()
+    out.print(f"read mismatches in the last {since}: " + ", ".join(f"{k} {by_kind.get(k, 0)}" for k in KINDS))
+    t = narrow_table("id", "ts (UTC)", "log", "user", "kind", "fields", keep=("id", "ts (UTC)", "log"))
+    for r in rows:
+        t.add_row(str(r.id), r.ts.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), f"{r.log_id} v{r.log_version}",
+                  str(r.user_id), r.kind, ", ".join(r.fields))
+    out.print(t)
+    if by_kind.get("structural"):
+        out.print("structural mismatches are adapter bugs: roll back (`meallog phase rollback --why ...`) "
+                  "and file them with the rows above", soft_wrap=True)
+
+
 # ---- shadow group ---------------------------------------------------------------------------------
 @_errors
 def shadow_calibrate(
     sample: int = typer.Option(500, "--sample", min=1, help="how many recent legacy logs to run"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON (with `database`)"),
 ) -> None:
     """Measure the A/A noise floor (legacy vs legacy, v2 vs v2) that the Diff-Gate subtracts."""
     from meallog.migration.calibrate import calibrate
     from meallog.store.db import session_scope
 
-    with _db() as ctx, session_scope(ctx.sessions) as s:
+    with _db(header=not as_json) as ctx, session_scope(ctx.sessions) as s:
         report = calibrate(
             s,
             sample=sample,
@@ -329,7 +389,7 @@ def shadow_calibrate(
             pipeline_version=ctx.settings.shadow_pipeline_version,
         )
     if as_json:
-        _echo_json(report.to_json())
+        _echo_json({"database": ctx.database, **report.to_json()})
         return
     if not report.samples:
         typer.echo("calibrate: no legacy logs to sample; nothing recorded")
@@ -351,17 +411,17 @@ def shadow_calibrate(
 @_errors
 def shadow_replay(
     log_id: int = typer.Argument(..., help="the log to recompute"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON (with `database`)"),
 ) -> None:
     """Recompute one log through legacy and v2 from its stored provider result (writes nothing)."""
     from meallog.migration.triage import replay
     from meallog.store.db import session_scope
 
-    with _db() as ctx, session_scope(ctx.sessions) as s:
+    with _db(header=not as_json) as ctx, session_scope(ctx.sessions) as s:
         r = replay(s, log_id, options=ctx.options(s), pipeline_version=ctx.settings.shadow_pipeline_version)
         s.rollback()  # a replay never writes
     if as_json:
-        _echo_json(r.to_json())
+        _echo_json({"database": ctx.database, **r.to_json()})
         return
     out = _out()
     out.print(f"log {r.log_id} v{r.log_version}: {r.text}")
@@ -414,8 +474,8 @@ def shadow_retry(
 def ignore_add(
     field: str = typer.Option(..., "--field", help="kcal, protein_g, fat_g, carbs_g or *"),
     predicate: str = typer.Option(..., "--predicate", help="e.g. 'abs < 10', 'text ~ ビール and rel <= 0.3'"),
-    reason: str = typer.Option(..., "--reason"),
-    owner: str = typer.Option(..., "--owner"),
+    reason: str = typer.Option(..., "--reason", help="why these diffs are expected (kept with the rule)"),
+    owner: str = typer.Option(..., "--owner", help="who answers for the rule"),
     expires: str = typer.Option(..., "--expires", help="last day the rule applies (YYYY-MM-DD)"),
 ) -> None:
     """Add an ignore rule (the Diff-Gate leaves matching diffs out; they are still stored and shown)."""
@@ -443,18 +503,17 @@ def ignore_add(
 @_errors
 def ignore_list(
     show_all: bool = typer.Option(False, "--all", help="include expired rules"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="print the result as JSON (with `database`)"),
 ) -> None:
     """List ignore rules (live ones unless --all)."""
     from meallog.migration.triage import list_rules
     from meallog.store.db import session_scope
 
-    with _db() as ctx, session_scope(ctx.sessions) as s:
+    with _db(header=not as_json) as ctx, session_scope(ctx.sessions) as s:
         today = ctx.now().date()
         rules = list_rules(s, today=None if show_all else today)
     if as_json:
-        _echo_json(
-            [
+        _echo_json({"database": ctx.database, "rules": [
                 {
                     "id": r.id,
                     "field": r.field,
@@ -465,8 +524,7 @@ def ignore_list(
                     "live": r.expires_on >= today,
                 }
                 for r in rules
-            ]
-        )
+            ]})
         return
     table = Table("id", "field", "predicate", "reason", "owner", "expires", title="ignore rules")
     for r in rules:
@@ -499,6 +557,7 @@ def register(app: typer.Typer) -> None:
     app.command("backfill")(backfill_cmd)
     app.command("reconcile")(reconcile_cmd)
     app.command("diffs")(diffs_cmd)
+    app.command("mismatches")(mismatches_cmd)
     shadow = typer.Typer(
         help="Shadow data: calibration, replay, triage, ignore rules, dead letters.", no_args_is_help=True
     )

@@ -20,21 +20,30 @@ def parse_command(
     never_zero: str = typer.Option("safe", "--never-zero", help="NEVER_ZERO_MODE: off, safe or strict"),
     atwater_scale: bool = typer.Option(False, "--atwater-scale/--no-atwater-scale", help="scale"),
     set_proposals: bool = typer.Option(True, "--set-proposals/--no-set-proposals", help="SET_PROPOSAL_UI"),
-    provider_name: str = typer.Option("offline", "--provider", help="offline (default) or gemini"),
+    provider_name: str | None = typer.Option(None, "--provider",
+                                             help="offline or gemini (default: AI_PROVIDER, else offline)"),
 ) -> None:
     """Parse TEXT with the provider and show legacy vs v2 items, grams, statuses, why each matched, tags."""
+    from meallog.app import build_provider_from
+    from meallog.errors import MeallogError
     from meallog.nutrition.legacy import compute_legacy
     from meallog.nutrition.normalize_v2 import V2Options, normalize
-    from meallog.providers.factory import build_provider
+    from meallog.settings import Settings
 
     if locale not in (None, "ja", "en"):
         raise typer.BadParameter("--locale must be ja or en")
     if never_zero not in ("off", "safe", "strict"):
         raise typer.BadParameter("--never-zero must be off, safe or strict")
-    kw: dict[str, Any] = {}
-    if provider_name == "gemini":
-        kw = {"api_key": os.environ.get("GEMINI_API_KEY", ""), "base_url": os.environ.get("GEMINI_BASE_URL")}
-    provider = build_provider(name=provider_name, **kw)
+    if provider_name not in (None, "offline", "gemini"):
+        raise typer.BadParameter("--provider must be offline or gemini")
+    settings = Settings()
+    if provider_name is not None:
+        settings = settings.model_copy(update={"ai_provider": provider_name})
+    try:
+        provider = build_provider_from(settings)
+    except MeallogError as exc:
+        Console(stderr=True).print(f"error: {exc.detail}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from exc
     parsed = provider.parse(text, locale=locale)
     legacy = compute_legacy(parsed)
     options = V2Options(never_zero_mode=never_zero, atwater_simple_scale=atwater_scale,  # type: ignore[arg-type]

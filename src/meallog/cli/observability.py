@@ -64,14 +64,19 @@ def simulate(
         highlight=False,
     )
     if record:
+        from meallog.errors import MeallogError
         from meallog.observability.simulate import command_line, record_weekly
         from meallog.settings import Settings
-        from meallog.store.db import make_engine, make_sessionmaker
-        from meallog.store.migrate import upgrade
+        from meallog.store.db import make_sessionmaker
+        from meallog.store.migrate import database_label, open_database
 
-        engine = make_engine(Settings().database_url)
         try:
-            upgrade(engine)
+            engine = open_database(Settings().database_url)
+        except MeallogError as exc:
+            err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+            raise typer.Exit(exc.exit_code) from exc
+        out.print(f"database: {database_label(engine.url)}", highlight=False)
+        try:
             n = record_weekly(make_sessionmaker(engine), result.weekly_rows, now=datetime.now(UTC),
                               source=f"simulated: {command_line(config)}")  # fmt: skip
         finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -10,12 +10,15 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from meallog.api.auth import bearer, user_for_token
+from meallog.api.problems import responses
 from meallog.errors import InvalidInput
-from meallog.logs.schemas import DayOut, LogCreate, LogOut, LogUpdate
+from meallog.logs.schemas import DayOut, IsoDate, LogCreate, LogOut, LogUpdate
+from meallog.logs.service import ReplayedBody
 from meallog.store.db import session_scope
 from meallog.store.models import User
 
-router = APIRouter(tags=["logs"])
+router = APIRouter(tags=["logs"], responses=responses(401, 422, 500))
+BODY = responses(400, 413)
 
 LogId = Annotated[int, Path(ge=1, le=2**62, description="log id")]
 
@@ -39,25 +42,29 @@ def _load_user(s: Session, user_id: int) -> User:
     return user
 
 
-@router.post("/logs", status_code=201, response_model=LogOut)
+@router.post("/logs", status_code=201, response_model=LogOut, responses={**BODY, **responses(409, 503)})
 def create_log(
     request: Request,
     payload: LogCreate,
     user_id: UserId,
-    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+    idempotency_key: Annotated[str | None, Header(
+        min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
+        description="Any 1-255 visible ASCII characters; a replay answers the first response with "
+                    "`Idempotent-Replayed: true`")] = None,
 ) -> JSONResponse:
     svc = _services(request)
     if idempotency_key is not None and not idempotency_key.strip():
         raise InvalidInput("Idempotency-Key must not be blank", field="Idempotency-Key")
     status, body = svc.logs.create(user_id=user_id, payload=payload, idempotency_key=idempotency_key)
-    return JSONResponse(body, status_code=status)
+    replayed = {"Idempotent-Replayed": "true"} if isinstance(body, ReplayedBody) else None
+    return JSONResponse(body, status_code=status, headers=replayed)
 
 
 @router.get("/logs", response_model=list[LogOut])
 def list_logs(
     request: Request,
     user_id: UserId,
-    date_: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD in the user's zone")] = None,
+    date_: Annotated[IsoDate | None, Query(alias="date", description="YYYY-MM-DD in the user's zone")] = None,
     include_deleted: bool = False,
 ) -> JSONResponse:
     svc = _services(request)
@@ -65,12 +72,12 @@ def list_logs(
     return JSONResponse([v.to_json() for v in views])
 
 
-@router.get("/logs/{log_id}", response_model=LogOut)
+@router.get("/logs/{log_id}", response_model=LogOut, responses=responses(404))
 def get_log(request: Request, log_id: LogId, user_id: UserId) -> JSONResponse:
     return JSONResponse(_services(request).logs.get(user_id=user_id, log_id=log_id).to_json())
 
 
-@router.patch("/logs/{log_id}", response_model=LogOut)
+@router.patch("/logs/{log_id}", response_model=LogOut, responses={**BODY, **responses(404, 503)})
 def patch_log(request: Request, log_id: LogId, payload: LogUpdate, user_id: UserId) -> JSONResponse:
     if payload.text is None and payload.eaten_at is None and payload.meal_type is None:
         raise InvalidInput("nothing to change: give text, eaten_at or meal_type", field="body")
@@ -78,19 +85,20 @@ def patch_log(request: Request, log_id: LogId, payload: LogUpdate, user_id: User
     return JSONResponse(view.to_json())
 
 
-@router.delete("/logs/{log_id}", response_model=LogOut)
+@router.delete("/logs/{log_id}", response_model=LogOut, responses=responses(404))
 def delete_log(request: Request, log_id: LogId, user_id: UserId) -> JSONResponse:
     return JSONResponse(_services(request).logs.delete(user_id=user_id, log_id=log_id).to_json())
 
 
-@router.post("/logs/{log_id}/restore", response_model=LogOut)
+@router.post("/logs/{log_id}/restore", response_model=LogOut, responses=responses(404, 409))
 def restore_log(request: Request, log_id: LogId, user_id: UserId) -> JSONResponse:
     """Runbook §7: restore a soft-deleted log. 404 unknown or foreign id, 409 when not deleted."""
     return JSONResponse(_services(request).logs.restore(user_id=user_id, log_id=log_id).to_json())
 
 
 @router.get("/days/{day}", response_model=DayOut)
-def get_day(request: Request, day: date, user_id: UserId) -> JSONResponse:
+def get_day(request: Request, day: Annotated[IsoDate, Path(description="YYYY-MM-DD in the user's zone")],
+            user_id: UserId) -> JSONResponse:
     svc = _services(request)
     return JSONResponse(svc.logs.day(user_id=user_id, day=day))
 

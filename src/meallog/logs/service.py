@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from meallog.errors import IdempotencyConflict
+from meallog.errors import IdempotencyConflict, InvalidInput
 from meallog.nutrition.types import Provider, ProviderResult
 from meallog.store.models import IngestRequest, MealLog, User
 
@@ -103,12 +104,42 @@ def request_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _finite(x: Any) -> float:
+    try:
+        value = float(x or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+    return value if math.isfinite(value) else 0.0
+
+
 def sum_totals(views: list[LogView]) -> dict[str, float]:
+    """Day totals; a non-finite stored number (written before quantities were bounded) counts as 0."""
     out = {"kcal": 0.0, "protein_g": 0.0, "fat_g": 0.0, "carbs_g": 0.0}
     for v in views:
         for k in out:
-            out[k] += float(v.totals.get(k, 0.0))
+            out[k] += _finite(v.totals.get(k, 0.0))
     return {"kcal": round(out["kcal"]), **{k: round(out[k], 1) for k in ("protein_g", "fat_g", "carbs_g")}}
+
+
+# Bounds of one item, well past any real meal: beyond them a number is a typo or an attack, never food.
+MAX_QUANTITY = 10_000.0
+MAX_GRAMS = 10_000.0
+
+
+def check_parsed(parsed: ProviderResult) -> ProviderResult:
+    """Refuse (422 on `text`, naming the item) quantities that are not finite or past the bounds."""
+    for item in parsed.items:
+        for what, value, limit in (("quantity", item.quantity, MAX_QUANTITY), ("grams", item.grams, MAX_GRAMS)):
+            if value is None:
+                continue
+            if not math.isfinite(value) or abs(value) > limit:
+                shown = f"{value:.3g}" if math.isfinite(value) else "not a finite number"
+                raise InvalidInput(
+                    f"item {item.name!r}: quantity {shown} ({what}) is out of range; "
+                    f"at most {limit:g} {'g' if what == 'grams' else 'units'} per item",
+                    field="text",
+                )
+    return parsed
 
 
 class LogService:
@@ -122,7 +153,7 @@ class LogService:
         self.provider = provider
 
     def parse(self, text: str, *, user: User) -> ProviderResult:
-        return self.provider.parse(text, locale=None)
+        return check_parsed(self.provider.parse(text, locale=None))
 
     @staticmethod
     def list_legacy(s: Session, *, user: User, day: date, include_deleted: bool = False) -> list[MealLog]:
@@ -133,6 +164,10 @@ class LogService:
 
 
 # ---- idempotency (Idempotency-Key, stored in ingest_requests) -------------------------------
+class ReplayedBody(dict[str, Any]):
+    """The stored response of an earlier request with the same Idempotency-Key (the API marks it replayed)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Replay:
     status_code: int
@@ -165,4 +200,4 @@ def replay_of(existing: IngestRequest, *, body_hash: str) -> Replay:
         raise IdempotencyConflict(
             "this Idempotency-Key was already used with a different request body", field="Idempotency-Key"
         )
-    return Replay(status_code=existing.status_code or 201, body=dict(existing.response or {}))
+    return Replay(status_code=existing.status_code or 201, body=ReplayedBody(existing.response or {}))

@@ -19,13 +19,12 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from meallog.logs.service import LogView
-from meallog.migration.diff import Thresholds, breached, diff_totals
+from meallog.migration.diff import Thresholds
+from meallog.migration.read_mismatch import classify, record_read_mismatch
 from meallog.observability.metrics import Metrics
-from meallog.store.models import ReadMismatch
 
 log = structlog.get_logger("meallog.migration")
 T = TypeVar("T")
@@ -81,24 +80,6 @@ class Guard:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-STRUCTURAL_FIELDS = ("text", "eaten_at", "local_date", "meal_type", "deleted_at")
-
-
-def compare_views(legacy: LogView, adapted: LogView, t: Thresholds) -> tuple[str | None, list[str]]:
-    """(kind, fields) where the adapter's view differs from legacy beyond what the migration expects.
-
-    Metadata and the item count must be identical ("structural": a bug, it pages); nutrition may
-    differ, but not past the breach thresholds ("nutrition": expected, measured in `diffs`).
-    """
-    fields = [f for f in STRUCTURAL_FIELDS if getattr(legacy, f) != getattr(adapted, f)]
-    if len(legacy.items) != len(adapted.items):
-        fields.append("items")
-    if fields:
-        return "structural", fields
-    over = [f"totals.{f}" for f in breached(diff_totals(legacy.totals, adapted.totals), t)]
-    return ("nutrition", over) if over else (None, [])
-
-
 class Observer:
     def __init__(self, *, metrics: Metrics, guard: Guard, thresholds: Thresholds, compare_sample: float = 1.0,
                  rng: random.Random | None = None) -> None:
@@ -133,22 +114,12 @@ class Observer:
             return None
 
     def compare(self, s: Session, *, user_id: int, legacy: LogView, adapted: LogView, now: datetime) -> None:
-        """P2: compare the adapter's view with legacy (sampled); store a mismatch once per version."""
+        """P2: compare the adapter's view with legacy (sampled); a mismatch is stored once per version."""
         if self.rng.random() >= self.compare_sample:
             return
-        kind, fields = compare_views(legacy, adapted, self.thresholds)
+        kind, _ = classify(legacy, adapted, self.thresholds)
         self.metrics.dual_read("mismatch" if kind else "match")
-        if kind is None:
-            return
-
-        def store() -> None:
-            seen = s.scalar(select(ReadMismatch.id).where(ReadMismatch.log_id == adapted.id,
-                                                          ReadMismatch.adapted["version"].as_integer()
-                                                          == adapted.version).limit(1))
-            if seen is None:
-                s.add(ReadMismatch(ts=now, log_id=adapted.id, user_id=user_id, fields=fields,
-                                   legacy=legacy.to_json(), adapted=adapted.to_json()))
-
-        if kind == "structural":
-            log.error("structural read mismatch", log_id=adapted.id, version=adapted.version, fields=fields)
-        self.savepoint(s, Operation.COMPARE, store)
+        if kind is not None:
+            self.savepoint(s, Operation.COMPARE, lambda: record_read_mismatch(
+                s, user_id=user_id, legacy=legacy, adapted=adapted, thresholds=self.thresholds, now=now,
+                metrics=self.metrics))

@@ -64,10 +64,19 @@ class GateConfig:
 
 @dataclass(frozen=True, slots=True)
 class GateResult:
+    """`reasons` is every line; `blocking` the ones that stop the phase, `info` the ones that do not."""
+
     target: Phase
     outcome: Outcome
     reasons: list[str]
     stats: dict[str, Any]
+    blocking: list[str] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, target: Phase, outcome: Outcome, stats: dict[str, Any], *, blocking: Sequence[str] = (),
+           info: Sequence[str] = ()) -> GateResult:
+        return cls(target, outcome, [*blocking, *info], stats, list(blocking), list(info))
 
     @property
     def exit_code(self) -> int:
@@ -78,6 +87,8 @@ class GateResult:
             "target": self.target.value,
             "outcome": self.outcome,
             "reasons": list(self.reasons),
+            "blocking": list(self.blocking),
+            "info": list(self.info),
             "stats": self.stats,
         }
 
@@ -212,14 +223,14 @@ def evaluate(s: Session, *, target: Phase, now: datetime, config: GateConfig) ->
     if target is Phase.P0:
         missing = schema_present(s)
         if missing:
-            return GateResult(
+            return GateResult.of(
                 target,
                 "no_go",
-                [f"schema incomplete: missing {', '.join(missing)} (run `meallog db upgrade`)"],
                 {"missing_tables": missing},
+                blocking=[f"schema incomplete: missing {', '.join(missing)} (run `meallog db upgrade`)"],
             )
-        return GateResult(
-            target, "go", ["P0 measures only: the shadow schema is in place"], {"missing_tables": []}
+        return GateResult.of(
+            target, "go", {"missing_tables": []}, info=["P0 measures only: the shadow schema is in place"]
         )
 
     stats = diff_stats(s, now=now, config=config)
@@ -258,13 +269,12 @@ def evaluate(s: Session, *, target: Phase, now: datetime, config: GateConfig) ->
 
     n = stats["judged"]
     if n < config.min_samples:
-        reasons = [
+        blocking = [
             *no_go,
             f"only {n} judged diff(s) in the last {config.window_days} days for "
             f"{config.pipeline_version} (need {config.min_samples}): pause, do not advance",
-            *notes,
         ]
-        return GateResult(target, "no_go" if no_go else "inconclusive", reasons, stats)
+        return GateResult.of(target, "no_go" if no_go else "inconclusive", stats, blocking=blocking, info=notes)
 
     t = config.thresholds
     for f in FIELDS:
@@ -289,9 +299,9 @@ def evaluate(s: Session, *, target: Phase, now: datetime, config: GateConfig) ->
             f"items) exceeds {config.max_unknown_rate:.1%}"
         )
     if no_go:
-        return GateResult(target, "no_go", [*no_go, *notes], stats)
+        return GateResult.of(target, "no_go", stats, blocking=no_go, info=notes)
     ok = (
         f"{n} diffs in {config.window_days} days: P95 kcal {stats['excess_p95_abs']['kcal']:g}, "
         f"breach rate {stats['breach_rate']:.1%}, unknown rate {stats['unknown_rate']:.1%}: within limits"
     )
-    return GateResult(target, "go", [ok, *notes], stats)
+    return GateResult.of(target, "go", stats, info=[ok, *notes])

@@ -97,6 +97,7 @@ UNKNOWN_KINDS: Final = ("unknown_food", "unknown_unit", "unknown_portion")
 AI_PARSE_OUTCOMES: Final = ("ok", "fail")
 AI_RETRY_OUTCOMES: Final = ("success", "fail")
 DUAL_READ_OUTCOMES: Final = ("match", "mismatch")
+READ_MISMATCH_KINDS: Final = ("structural", "nutrition")
 HTTP_METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 SHADOW_TABLES: Final = ("meal_logs_v2_shadow", "diffs")
 OTHER: Final = "other"
@@ -135,6 +136,7 @@ SERIES_BUDGET: Final[Mapping[str, int]] = {
     "meal_log_shadow_lag_seconds": 1,
     "meal_log_dead_letters": 1,
     "meal_log_dual_read_total": 2,
+    "meal_log_read_mismatch_total": 2,
     "meal_log_shadow_shed_total": 6 + 1,
     "meal_log_shadow_jobs_total": 6 + 1,
     "meal_log_shadow_job_duration_seconds": len(SHADOW_JOB_BUCKETS) + 3,
@@ -264,6 +266,9 @@ class Metrics:
         self._lag = gauge("meal_log_shadow_lag_seconds", "Age of the oldest pending shadow job.")
         self._dead = gauge("meal_log_dead_letters", "Outbox jobs that exhausted their attempts.")
         self._dual_read = counter("meal_log_dual_read", "Dual reads compared (P2) by outcome.", "outcome")
+        self._read_mismatch = counter(
+            "meal_log_read_mismatch", "Dual-read mismatches stored, once per log version, by kind.", "kind"
+        )
         self._shed = counter(
             "meal_log_shadow_shed", "Shadow jobs not run because the system was overloaded.", "reason"
         )
@@ -343,6 +348,8 @@ class Metrics:
             self._l(self._unknown, k)
         for o in DUAL_READ_OUTCOMES:
             self._l(self._dual_read, o)
+        for k in READ_MISMATCH_KINDS:
+            self._l(self._read_mismatch, k)
 
     # -- nutrition ---------------------------------------------------------------------------------
 
@@ -395,6 +402,9 @@ class Metrics:
 
     def dual_read(self, outcome: Literal["match", "mismatch"]) -> None:
         self._l(self._dual_read, _closed(outcome, DUAL_READ_OUTCOMES, "dual_read outcome")).inc()
+
+    def read_mismatch(self, kind: str) -> None:
+        self._l(self._read_mismatch, _closed(kind, READ_MISMATCH_KINDS, "read mismatch kind")).inc()
 
     def shadow_shed(self, reason: str) -> None:
         self._l(self._shed, self._caps["shed_reason"](reason)).inc()
@@ -498,6 +508,9 @@ class NullMetrics(Metrics):
         return None
 
     def dual_read(self, outcome: Literal["match", "mismatch"]) -> None:
+        return None
+
+    def read_mismatch(self, kind: str) -> None:
         return None
 
     def shadow_shed(self, reason: str) -> None:

@@ -326,6 +326,7 @@ def run_env(config: SimConfig, env: str, workdir: Path) -> EnvRun:
     """Drive one env's planned traffic through build_services (P0) and sample the buckets each step."""
     from meallog.app import build_services
     from meallog.clock import FrozenClock
+    from meallog.errors import InvalidInput
     from meallog.logs.schemas import LogCreate, LogUpdate
     from meallog.settings import Settings
     from meallog.store.db import make_engine, session_scope
@@ -350,7 +351,8 @@ def run_env(config: SimConfig, env: str, workdir: Path) -> EnvRun:
             user_ids = [add_user(s, name=f"sim-{env}-{i}", now=clock.now(), locale="en" if en else "ja")[0].id
                         for i, en in enumerate(english)]  # fmt: skip
         run = EnvRun(
-            env=env, counts={"users": len(user_ids), "create": 0, "edit": 0, "delete": 0, "skipped": 0}
+            env=env,
+            counts={"users": len(user_ids), "create": 0, "edit": 0, "delete": 0, "skipped": 0, "refused": 0},
         )
         logs: dict[int, int] = {}  # create seq -> log id
         deleted: set[int] = set()
@@ -379,12 +381,20 @@ def run_env(config: SimConfig, env: str, workdir: Path) -> EnvRun:
                     payload = LogCreate.model_validate(
                         {"text": ev.text, "eaten_at": ev.at, "meal_type": ev.meal_type}
                     )
-                    _, body = services.logs.create(user_id=uid, idempotency_key=None, payload=payload)
+                    try:
+                        _, body = services.logs.create(user_id=uid, idempotency_key=None, payload=payload)
+                    except InvalidInput:  # the API answers 422 (e.g. an absurd quantity): nothing stored
+                        run.counts["refused"] += 1
+                        continue
                     logs[ev.seq] = int(body["id"])
                 elif ev.ref in logs and logs[ev.ref] not in deleted:
                     log_id = logs[ev.ref]
                     if ev.kind == "edit":
-                        services.logs.update(user_id=uid, log_id=log_id, payload=LogUpdate(text=ev.text))
+                        try:
+                            services.logs.update(user_id=uid, log_id=log_id, payload=LogUpdate(text=ev.text))
+                        except InvalidInput:
+                            run.counts["refused"] += 1
+                            continue
                     else:
                         services.logs.delete(user_id=uid, log_id=log_id)
                         deleted.add(log_id)

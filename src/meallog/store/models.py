@@ -281,15 +281,21 @@ class AlertReceipt(Base):
 
 
 class ReadMismatch(Base):
+    """A P2 dual read where the adapter's view differed from legacy: once per (log, log version)."""
+
     __tablename__ = "read_mismatches"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     ts: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     log_id: Mapped[int] = mapped_column(Id)
+    log_version: Mapped[int] = mapped_column(Integer, default=0)
     user_id: Mapped[int] = mapped_column(Id)
+    kind: Mapped[str] = mapped_column(String(16), default="structural")  # structural | nutrition
     fields: Mapped[list[str]] = mapped_column(JSONType)
     legacy: Mapped[dict[str, Any]] = mapped_column(JSONType)
     adapted: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+    __table_args__ = (UniqueConstraint("log_id", "log_version"),)
 
 
 class IgnoreRule(Base):

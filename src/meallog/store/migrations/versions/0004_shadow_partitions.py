@@ -10,7 +10,7 @@ On SQLite the unique key gains the partition key too (month ranges of one table 
 partitions). Depends only on the 0001 schema of these two tables.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -25,7 +25,7 @@ from sqlalchemy import text
 import meallog.store.db
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
