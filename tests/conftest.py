@@ -121,3 +121,8 @@ def _restore_logging() -> Iterator[None]:
     yield
     root.handlers[:], root.level = handlers, level
     structlog.reset_defaults()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite the visual regression baselines in tests/visual/baselines (or UPDATE_SNAPSHOTS=1)")

@@ -75,7 +75,8 @@ def test_p2_reads_store_one_row_per_log_and_the_cli_lists_them(
     services = make_services(settings, engine, clock)
     h = {"Authorization": f"Bearer {add_user()}"}
     with TestClient(create_app(settings, services=services)) as c:
-        for name, value in (("NORMALIZE_V2_SHADOW", "on"), ("DUAL_WRITE_V2", "on"), ("DUAL_READ_V2", "100")):
+        for name, value in (("NORMALIZE_V2_SHADOW", "on"), ("DUAL_WRITE_V2", "on"), ("DUAL_READ_V2", "10"),
+                            ("DUAL_READ_V2", "50"), ("DUAL_READ_V2", "100")):
             assert c.put(f"/admin/flags/{name}", json={"value": value, "why": "test"}, headers=ADMIN).status_code == 200
         ids = [c.post("/logs", json={"text": f"ビール {n}缶"}, headers=h).json()["id"] for n in (1, 2, 3)]
         for _ in range(3):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from meallog.api.auth import bearer, check_admin
 from meallog.api.problems import responses
+from meallog.errors import InvalidInput
 from meallog.migration.flags import SPECS
 from meallog.migration.rollback import handle_alertmanager, record_nps
 from meallog.migration.service import Migration, invalidate_adapter_cache, status_report
@@ -100,6 +101,8 @@ def get_flags(request: Request) -> dict[str, Any]:
 def put_flag(request: Request, name: FlagName, body: FlagChange) -> dict[str, Any]:
     """Set a flag; the value must suit the flag (422 otherwise) and phase flags change only in order (409)."""
     svc = request.app.state.services
+    if body.force and body.why == NO_REASON:
+        raise InvalidInput("force needs why: a forced change is audited", field="why")
     with session_scope(svc.sessions) as s:
         value = f"{body.value:g}" if isinstance(body.value, float) else body.value
         change = _mig(request).control.set_flag(s, name.value, value, actor=body.actor, why=body.why,

@@ -301,7 +301,9 @@ def edit_meal(request: Request, who: Who, form: Form, day: date, log_id: int) ->
         fields = _meal_fields(form, day, user, svc.clock.now())
         if fields["text"] == form.get("was"):
             del fields["text"]  # unchanged text: no new parse, the items stay as they are
-        return svc.logs.update(user_id=user.id, log_id=log_id, payload=LogUpdate(**fields))
+        # a PATCH leaves out what it keeps (null is refused): "Auto" meal type means "keep it"
+        return svc.logs.update(user_id=user.id, log_id=log_id,
+                               payload=LogUpdate(**{k: v for k, v in fields.items() if v is not None}))
 
     return _act(request, who, form, day, "saved", run)
 
