@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from meallog.app import Services, build_services, create_app
 from meallog.clock import FrozenClock
+from meallog.migration.paths import Guard
 from meallog.nutrition.legacy import compute_legacy
 from meallog.nutrition.types import ProviderItem, ProviderResult
 from meallog.settings import Settings
@@ -25,6 +26,9 @@ MEALS = ["ご飯 1杯と味噌汁、焼き鮭 1切れ", "2 eggs, toast with butt
 
 
 def make_services(settings: Settings, engine: Engine, clock: FrozenClock, **kw: Any) -> Services:
+    """Services for a migration test. v2 gets a budget a loaded CI machine never misses, so a test sees
+    the path its phase takes; the tests of the budget itself pass their own `Guard`."""
+    kw.setdefault("guard", Guard(budget_s=5.0))
     return build_services(settings, engine=engine, clock=clock, snapshot_ttl_s=0.0, **kw)
 
 
