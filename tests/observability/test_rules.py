@@ -27,6 +27,7 @@ ALERTS = {
     "MealLogShadowBreachBudgetBurn",
     "MealLogArchiveStale",
     "MealLogShadowDefaultPartitionRows",
+    "MealLogStructuralReadMismatch",
 }
 
 
