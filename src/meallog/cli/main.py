@@ -133,6 +133,11 @@ def _register_plugins() -> None:
 
 
 def main() -> None:
+    from meallog.logging_setup import configure
+
+    # A command's own output is stdout; its WARNING lines (phase change, rollback not paged) are JSON on
+    # stderr, so `--json` output stays parseable and a script can keep the log. `serve` sets its level.
+    configure("WARNING")
     _register_plugins()
     try:
         app()
