@@ -100,7 +100,7 @@ def compare_views(legacy: LogView, adapted: LogView, t: Thresholds) -> tuple[str
 
 
 class Observer:
-    def __init__(self, *, metrics: Metrics, guard: Guard, thresholds: Thresholds, compare_sample: float = 1.0,
+    def __init__(self, *, metrics: Metrics, guard: Guard, thresholds: Thresholds, compare_sample: float = 0.05,
                  rng: random.Random | None = None) -> None:
         self.metrics = metrics
         self.guard = guard
@@ -132,10 +132,12 @@ class Observer:
             self.raised(operation, exc)
             return None
 
+    def sampled(self) -> bool:
+        """Whether this P2 adapter read is one of the `compare_sample` share that gets compared."""
+        return self.compare_sample > 0 and self.rng.random() < self.compare_sample
+
     def compare(self, s: Session, *, user_id: int, legacy: LogView, adapted: LogView, now: datetime) -> None:
-        """P2: compare the adapter's view with legacy (sampled); store a mismatch once per version."""
-        if self.rng.random() >= self.compare_sample:
-            return
+        """P2: compare the adapter's view with legacy; store a mismatch once per version (the worker's job)."""
         kind, fields = compare_views(legacy, adapted, self.thresholds)
         self.metrics.dual_read("mismatch" if kind else "match")
         if kind is None:
