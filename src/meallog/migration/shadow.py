@@ -137,11 +137,14 @@ def store_measurements(s: Session, measured: Sequence[Measurement]) -> set[tuple
 
 
 def _insert_many(s: Session, model: Any, rows: list[dict[str, Any]], conflict: Sequence[str]) -> set[tuple[int, int]]:
+    # Core, one statement with the rows as parameters: SQLAlchemy's "insertmanyvalues" sends it as
+    # multi-row VALUES pages and caches its compilation (a `.values(rows)` statement is compiled anew
+    # each time, which cost more than the rows themselves).
     ins = pg_insert if is_postgres(s) else sqlite_insert
     table = model.__table__
-    stmt = (ins(model).values(rows).on_conflict_do_nothing(index_elements=list(conflict))
+    stmt = (ins(table).on_conflict_do_nothing(index_elements=list(conflict))
             .returning(table.c.log_id, table.c.log_version))
-    return {(int(a), int(b)) for a, b in s.connection().execute(stmt)}
+    return {(int(a), int(b)) for a, b in s.connection().execute(stmt, rows)}
 
 
 def write_shadow(
