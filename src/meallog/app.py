@@ -76,7 +76,9 @@ def build_services(
                                 snapshot_ttl_s=snapshot_ttl_s)
     worker = OutboxWorker(sessions=sessions, flags=migration.flags, metrics=metrics, clock=clock,
                           pipeline_version=settings.shadow_pipeline_version, thresholds=migration.thresholds,
-                          compute=compute, config=WorkerConfig(batch=settings.worker_batch))
+                          compute=compute, config=WorkerConfig(
+                              batch=settings.worker_batch,
+                              duty=settings.worker_duty if settings.run_worker else 1.0))
     service = LogService(provider=provider)
     paths = PhasePaths(fence=migration.fence, metrics=metrics, pipeline_version=settings.shadow_pipeline_version,
                        adapter_cache=migration.adapter_cache, now=clock.now, guard=guard,

@@ -67,6 +67,8 @@ class Settings(BaseSettings):
                                             validation_alias=AliasChoices("MEALLOG_DUAL_READ_COMPARE_SAMPLE"))
     # The shadow worker's first batch; it then adapts between 10 and 500 jobs
     worker_batch: int = Field(default=50, ge=1, le=500, validation_alias=AliasChoices("MEALLOG_WORKER_BATCH"))
+    # The in-process worker (`meallog serve`) works at most this share of the time; `meallog worker` is unthrottled
+    worker_duty: float = Field(default=0.25, gt=0.0, le=1.0, validation_alias=AliasChoices("MEALLOG_WORKER_DUTY"))
 
     # In-process background services
     run_worker: bool = Field(default=True, validation_alias=AliasChoices("MEALLOG_RUN_WORKER"))

@@ -225,3 +225,12 @@ def test_p2_reads_are_compared_by_the_worker(make_settings: Callable[..., Settin
     mismatched = services.metrics.registry.get_sample_value(
         "meal_log_dual_read_total", {**services.metrics.labels.as_dict(), "outcome": "mismatch"})
     assert (compared or 0) + (mismatched or 0) == (4 if sample else 0)  # 3 logs of the day + 1 log
+
+
+def test_the_in_process_worker_rests_by_its_duty_cycle(make_settings: Callable[..., Settings], engine: Engine,
+                                                       clock: FrozenClock) -> None:
+    inproc = make_services(make_settings(run_worker=True, worker_duty=0.25), engine, clock).worker
+    assert inproc.config.duty == 0.25
+    assert inproc.rest_after(0.1) == pytest.approx(0.3)  # works 0.1 s, rests 0.3 s: a quarter of the time
+    standalone = make_services(make_settings(worker_duty=0.25), engine, clock).worker  # `meallog worker`
+    assert standalone.rest_after(0.1) == 0.0

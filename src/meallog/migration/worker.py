@@ -62,6 +62,9 @@ class WorkerConfig:
     job_timeout_s: float = 10.0
     idle_sleep_s: float = 0.5
     gauges_every_s: float = 1.0  # queue gauges scan the outbox: at most this often while busy
+    # Share of wall time the background loop may spend working. Below 1 it rests after each batch
+    # (busy time x (1 - duty) / duty), so an in-process worker leaves the GIL and the cores to requests.
+    duty: float = 1.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -314,13 +317,22 @@ class OutboxWorker:
             self._thread.join(timeout=15)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
+    def rest_after(self, busy_s: float) -> float:
+        """How long the background loop rests after a batch that took `busy_s` (the duty cycle)."""
+        duty = min(max(self.config.duty, 0.01), 1.0)
+        return busy_s * (1 - duty) / duty
+
     def _loop(self) -> None:
         while not self._stop.is_set():
+            started = time.perf_counter()
             try:
                 report = self.run_once()
             except Exception as exc:  # database down: keep trying, never crash the API process
                 log.error("worker batch failed", error=repr(exc))
                 report = BatchReport(0, 0, 0, 0)
+            rest = self.rest_after(time.perf_counter() - started)
+            if report.claimed and rest > 0:
+                self._stop.wait(rest)
             if report.claimed == 0:
                 self._stop.wait(self.config.idle_sleep_s)
 
