@@ -125,10 +125,10 @@ class OutboxWorker:
                 done += 1
             except Exception as exc:
                 failures.append((job, exc))
-        dead = self._fail(failures)
+        dead = self._fail(failures, per_job_s=(time.perf_counter() - started) / max(len(jobs), 1))
         elapsed = time.perf_counter() - started
-        if jobs:
-            self.metrics.shadow_jobs("ok", done, elapsed)
+        if done:
+            self.metrics.shadow_jobs("ok", done, elapsed * done / len(jobs))
         self._adapt(len(jobs), elapsed, failed=bool(failures))
         self.refresh_gauges(force=not jobs)
         return BatchReport(claimed=len(jobs), done=done, failed=len(failures), dead=dead)
@@ -239,7 +239,7 @@ class OutboxWorker:
                 self.metrics.day_diff({f: abs(v2_day[f] - legacy_day[f]) for f in legacy_day})
         return len(held)
 
-    def _fail(self, failures: list[tuple[ClaimedJob, BaseException]]) -> int:
+    def _fail(self, failures: list[tuple[ClaimedJob, BaseException]], *, per_job_s: float) -> int:
         """Retry with backoff or dead-letter each failed job, as a job of its own."""
         dead = 0
         if not failures:
@@ -249,7 +249,7 @@ class OutboxWorker:
                 state = fail(s, job.id, worker_id=self.worker_id, now=self.clock.now(), error=repr(exc),
                              policy=self.config.retry, rng=self.rng)
                 dead += state == "dead"
-                self.metrics.shadow_job("dead" if state == "dead" else "retry", 0.0)
+                self.metrics.shadow_job("dead" if state == "dead" else "retry", per_job_s)
                 log.warning("outbox job failed", job_id=job.id, kind=job.kind, log_id=job.log_id, state=state,
                             error=repr(exc))
         return dead
