@@ -117,9 +117,12 @@ class ReadPath:
     def _sync(self, s: Session, keys: list[LogKey]) -> None:
         """Ask the worker to bring lagging v2 records to the current version (once per version)."""
         def add() -> None:
-            waiting = set(s.execute(select(OutboxJob.log_id, OutboxJob.log_version).where(
-                OutboxJob.kind == JobKind.V2_SYNC.value, OutboxJob.state == JobState.PENDING.value,
-                OutboxJob.log_id.in_([k.id for k in keys]))).tuples())
+            # rows unpack as tuples (Result.tuples() is deprecated in SQLAlchemy 2.1: a warning here
+            # made the enqueue fail in its savepoint whenever warnings are errors, as in the tests)
+            waiting = {(log_id, version) for log_id, version in s.execute(
+                select(OutboxJob.log_id, OutboxJob.log_version).where(
+                    OutboxJob.kind == JobKind.V2_SYNC.value, OutboxJob.state == JobState.PENDING.value,
+                    OutboxJob.log_id.in_([k.id for k in keys])))}
             for k in keys:
                 if (k.id, k.version) not in waiting:
                     enqueue(s, kind=JobKind.V2_SYNC, log_id=k.id, log_version=k.version, now=self.now())
