@@ -24,7 +24,7 @@ from meallog.logs.service import LogService
 from meallog.migration.paths import Guard, PhasePaths
 from meallog.migration.service import Migration, build_migration
 from meallog.migration.shadow import ComputeV2, compute_v2
-from meallog.migration.worker import OutboxWorker
+from meallog.migration.worker import OutboxWorker, WorkerConfig
 from meallog.nutrition.types import Provider, ProviderResult
 from meallog.observability.metrics import CommonLabels, Metrics
 from meallog.settings import Settings
@@ -114,11 +114,15 @@ def build_services(
                                 snapshot_ttl_s=snapshot_ttl_s)
     worker = OutboxWorker(sessions=sessions, flags=migration.flags, metrics=metrics, clock=clock,
                           pipeline_version=settings.shadow_pipeline_version, thresholds=migration.thresholds,
-                          compute=compute)
+                          compute=compute, config=WorkerConfig(
+                              batch=settings.worker_batch,
+                              duty=settings.worker_duty if settings.run_worker else 1.0))
     service = LogService(provider=provider)
     paths = PhasePaths(fence=migration.fence, metrics=metrics, pipeline_version=settings.shadow_pipeline_version,
                        adapter_cache=migration.adapter_cache, now=clock.now, guard=guard,
-                       thresholds=migration.thresholds, depth=lambda: worker.last_depth, compute=compute)
+                       thresholds=migration.thresholds, depth=lambda: worker.last_depth, compute=compute,
+                       compare_sample=settings.dual_read_compare_sample)
+    worker.observer = paths.observer  # the worker compares the sampled P2 reads with the same observer
     logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=paths)
     services = Services(settings=settings, engine=engine, sessions=sessions, clock=clock, provider=provider,
                         logs=logs, metrics=metrics, migration=migration, worker=worker)

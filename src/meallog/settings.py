@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     set_proposal_ui: bool = Field(default=True, validation_alias=AliasChoices("SET_PROPOSAL_UI"))
     atwater_simple_scale: bool = Field(default=False, validation_alias=AliasChoices("ATWATER_SIMPLE_SCALE"))
     migration_seed: str = Field(default="meallog-v2-2025", validation_alias=AliasChoices("MIGRATION_SEED"))
+    # P2: the share of adapter reads compared with legacy (by the worker, from one outbox row per read)
+    dual_read_compare_sample: float = Field(default=0.05, ge=0.0, le=1.0,
+                                            validation_alias=AliasChoices("MEALLOG_DUAL_READ_COMPARE_SAMPLE"))
+    # The shadow worker's first batch; it then adapts between 10 and 500 jobs
+    worker_batch: int = Field(default=50, ge=1, le=500, validation_alias=AliasChoices("MEALLOG_WORKER_BATCH"))
+    # The in-process worker (`meallog serve`) works at most this share of the time; `meallog worker` is unthrottled
+    worker_duty: float = Field(default=0.25, gt=0.0, le=1.0, validation_alias=AliasChoices("MEALLOG_WORKER_DUTY"))
 
     # In-process background services
     run_worker: bool = Field(default=True, validation_alias=AliasChoices("MEALLOG_RUN_WORKER"))

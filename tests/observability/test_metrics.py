@@ -282,3 +282,11 @@ def test_registry_argument_is_used() -> None:
     reg = CollectorRegistry()
     m = Metrics(labels=LABELS, registry=reg)
     assert m.registry is reg
+
+
+def test_a_batch_of_shadow_jobs_is_counted_once(metrics: Metrics) -> None:
+    metrics.shadow_jobs("ok", 40, 0.8)  # 40 jobs in 0.8 s: counted 40, one observation of the 20 ms mean
+    metrics.shadow_jobs("ok", 0, 0.5)  # an empty batch records nothing
+    assert val(metrics, "meal_log_shadow_jobs_total", outcome="ok") == 40
+    assert val(metrics, "meal_log_shadow_job_duration_seconds_count") == 1
+    assert val(metrics, "meal_log_shadow_job_duration_seconds_sum") == pytest.approx(0.02)

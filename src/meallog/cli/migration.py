@@ -291,7 +291,7 @@ def visual_record(passed: bool = typer.Option(..., "--passed/--failed", help="th
 
 
 def worker(once: bool = typer.Option(False, "--once", help="drain what is due, then exit"),
-           batch: int = typer.Option(50, help="jobs claimed per batch"),
+           batch: int = typer.Option(50, min=1, help="jobs claimed by the first batch (then adapted, 10-500)"),
            lease: float = typer.Option(60.0, help="seconds a claimed job stays leased before others may take it"),
            job_timeout: float = typer.Option(10.0, help="seconds one v2 computation may take")) -> None:
     """Run an outbox worker (shadow and v2 jobs). Several may run against one PostgreSQL."""
@@ -299,6 +299,7 @@ def worker(once: bool = typer.Option(False, "--once", help="drain what is due, t
     err.print(f"database: {database_of(services.engine)}", highlight=False, markup=False)
     w = services.worker
     w.config.batch, w.config.lease_s, w.config.job_timeout_s = batch, lease, job_timeout
+    w.batch = batch
     if once:
         done = w.drain()
         typer.echo(f"{done} jobs done")

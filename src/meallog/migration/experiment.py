@@ -81,7 +81,7 @@ class Guard:
 
 
 class Observer:
-    def __init__(self, *, metrics: Metrics, guard: Guard, thresholds: Thresholds, compare_sample: float = 1.0,
+    def __init__(self, *, metrics: Metrics, guard: Guard, thresholds: Thresholds, compare_sample: float = 0.05,
                  rng: random.Random | None = None) -> None:
         self.metrics = metrics
         self.guard = guard
@@ -113,10 +113,12 @@ class Observer:
             self.raised(operation, exc)
             return None
 
+    def sampled(self) -> bool:
+        """Whether this P2 adapter read is one of the `compare_sample` share that gets compared."""
+        return self.compare_sample > 0 and self.rng.random() < self.compare_sample
+
     def compare(self, s: Session, *, user_id: int, legacy: LogView, adapted: LogView, now: datetime) -> None:
-        """P2: compare the adapter's view with legacy (sampled); a mismatch is stored once per version."""
-        if self.rng.random() >= self.compare_sample:
-            return
+        """P2: compare the adapter's view with legacy; store a mismatch once per version (the worker's job)."""
         kind, _ = classify(legacy, adapted, self.thresholds)
         self.metrics.dual_read("mismatch" if kind else "match")
         if kind is not None:

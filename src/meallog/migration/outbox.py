@@ -25,6 +25,7 @@ from meallog.store.models import OutboxJob
 class JobKind(StrEnum):
     SHADOW = "shadow"  # P0-P2: compute v2 from the legacy log, write shadow row + diff row
     V2_SYNC = "v2_sync"  # P1+: complete or refresh the v2 record when the inline write did not
+    COMPARE = "compare"  # P2: a sampled adapter read, compared with legacy off the request path
 
 
 class JobState(StrEnum):
@@ -70,6 +71,56 @@ def claim(s: Session, *, worker_id: str, now: datetime, batch: int, lease_s: flo
         job.attempts += 1
     s.flush()
     return jobs
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    """A leased job as the worker sees it: plain values, no ORM identity."""
+
+    id: int
+    kind: str
+    log_id: int
+    log_version: int
+    payload: dict[str, Any]
+    attempts: int
+
+
+def claim_batch(s: Session, *, worker_id: str, now: datetime, batch: int, lease_s: float) -> list[ClaimedJob]:
+    """Lease up to `batch` due jobs in one statement (UPDATE ... WHERE id IN (SELECT ... SKIP LOCKED)).
+
+    On PostgreSQL concurrent workers skip each other's rows; SQLite holds the write lock (BEGIN
+    IMMEDIATE) for the statement, which serialises claims the same way.
+    """
+    due = or_(
+        (OutboxJob.state == JobState.PENDING.value) & (OutboxJob.next_attempt_at <= now),
+        (OutboxJob.state == JobState.RUNNING.value) & (OutboxJob.locked_until < now),
+    )
+    ids = select(OutboxJob.id).where(due).order_by(OutboxJob.id).limit(batch)
+    if is_postgres(s):
+        ids = ids.with_for_update(skip_locked=True)
+    stmt = (update(OutboxJob).where(OutboxJob.id.in_(ids.scalar_subquery()))
+            .values(state=JobState.RUNNING.value, locked_by=worker_id, locked_until=now + timedelta(seconds=lease_s),
+                    updated_at=now, attempts=OutboxJob.attempts + 1)
+            .returning(OutboxJob.id, OutboxJob.kind, OutboxJob.log_id, OutboxJob.log_version, OutboxJob.payload,
+                       OutboxJob.attempts)
+            .execution_options(synchronize_session=False))
+    rows = s.execute(stmt).all()
+    return sorted((ClaimedJob(id=r[0], kind=r[1], log_id=r[2], log_version=r[3], payload=dict(r[4] or {}),
+                              attempts=r[5]) for r in rows), key=lambda j: j.id)
+
+
+def complete_many(s: Session, job_ids: list[int], *, worker_id: str, now: datetime) -> set[int]:
+    """Mark done in one statement the jobs this worker still holds; returns their ids."""
+    if not job_ids:
+        return set()
+    res = s.execute(
+        update(OutboxJob)
+        .where(OutboxJob.id.in_(job_ids), OutboxJob.locked_by == worker_id, OutboxJob.state == JobState.RUNNING.value)
+        .values(state=JobState.DONE.value, locked_by=None, locked_until=None, updated_at=now, last_error=None)
+        .returning(OutboxJob.id)
+        .execution_options(synchronize_session=False)
+    )
+    return {int(r[0]) for r in res}
 
 
 def complete(s: Session, job_id: int, *, worker_id: str, now: datetime) -> bool:

@@ -32,7 +32,7 @@ __all__ = ["Guard", "PhasePaths", "Shed", "v2_options"]
 class PhasePaths:
     def __init__(self, *, fence: Fence, metrics: Metrics, pipeline_version: str, adapter_cache: AdapterCache,
                  now: Callable[[], datetime], guard: Guard | None = None, thresholds: Thresholds | None = None,
-                 compare_sample: float = 1.0, shed_depth: int = 100_000, depth: Callable[[], int] | None = None,
+                 compare_sample: float = 0.05, shed_depth: int = 100_000, depth: Callable[[], int] | None = None,
                  rng: random.Random | None = None, compute: ComputeV2 = compute_v2) -> None:
         self.fence = fence
         self.observer = Observer(metrics=metrics, guard=guard or Guard(), thresholds=thresholds or Thresholds(),

@@ -19,6 +19,7 @@ from meallog.errors import LogNotFound
 from meallog.logs.service import LogView
 from meallog.logs.service import view_of_legacy as legacy_view
 from meallog.migration.adapter_cache import AdapterCache
+from meallog.migration.compare import compare_payload
 from meallog.migration.experiment import Observer, Operation
 from meallog.migration.fence import Fenced
 from meallog.migration.outbox import JobKind, JobState, enqueue
@@ -69,20 +70,15 @@ class ReadPath:
 
     def _views(self, s: Session, fenced: Fenced, user: User, keys: list[LogKey]) -> list[LogView]:
         adapter = fenced.reads_through_adapter(user.id)
-        compare = adapter and fenced.phase is Phase.P2
         v2 = {r.log_id: r for r in self._v2_rows(s, [k.id for k in keys])} if adapter else {}
-        need_legacy = [k.id for k in keys if compare or not _at(v2.get(k.id), k)]
-        legacy = self._legacy_rows(s, need_legacy)
-        views, behind = [], []
+        legacy = self._legacy_rows(s, [k.id for k in keys if not _at(v2.get(k.id), k)])
+        views, behind, adapted = [], [], []
         for key in keys:
             row, old = v2.get(key.id), legacy.get(key.id)
             if _at(row, key):
                 assert row is not None
-                adapted = self.adapter_cache.view(row, fenced.flags.cache_generation)
-                if compare and old is not None and old.version == key.version:
-                    self.observer.compare(s, user_id=user.id, legacy=legacy_view(old), adapted=adapted,
-                                          now=self.now())
-                views.append(adapted)
+                views.append(self.adapter_cache.view(row, fenced.flags.cache_generation))
+                adapted.append((key.id, key.version))
             elif old is not None and old.version == key.version:
                 if adapter:  # the v2 record lags (inline v2 failed, or written before P1): legacy is the truth
                     self.metrics.shadow_shed("dual_read_fallback")
@@ -92,7 +88,17 @@ class ReadPath:
                 views.append(self._other_store(s, fenced, key, row, old))
         if behind and fenced.plan.writes_v2:
             self._sync(s, behind)
+        if adapted and fenced.phase is Phase.P2 and self.observer.sampled():
+            self._compare_later(s, user, adapted)
         return views
+
+    def _compare_later(self, s: Session, user: User, served: list[tuple[int, int]]) -> None:
+        """P2's dual read: one `compare` job for the worker; the GET itself compares and records nothing."""
+        def add() -> None:
+            enqueue(s, kind=JobKind.COMPARE, log_id=served[0][0], log_version=served[0][1], now=self.now(),
+                    payload=compare_payload(user.id, served))
+
+        self.observer.savepoint(s, Operation.ENQUEUE, add)
 
     def _other_store(self, s: Session, fenced: Fenced, key: LogKey, row: MealLogV2 | None,
                      old: MealLog | None) -> LogView:
@@ -111,9 +117,12 @@ class ReadPath:
     def _sync(self, s: Session, keys: list[LogKey]) -> None:
         """Ask the worker to bring lagging v2 records to the current version (once per version)."""
         def add() -> None:
-            waiting = set(s.execute(select(OutboxJob.log_id, OutboxJob.log_version).where(
-                OutboxJob.kind == JobKind.V2_SYNC.value, OutboxJob.state == JobState.PENDING.value,
-                OutboxJob.log_id.in_([k.id for k in keys]))).tuples())
+            # rows unpack as tuples (Result.tuples() is deprecated in SQLAlchemy 2.1: a warning here
+            # made the enqueue fail in its savepoint whenever warnings are errors, as in the tests)
+            waiting = {(log_id, version) for log_id, version in s.execute(
+                select(OutboxJob.log_id, OutboxJob.log_version).where(
+                    OutboxJob.kind == JobKind.V2_SYNC.value, OutboxJob.state == JobState.PENDING.value,
+                    OutboxJob.log_id.in_([k.id for k in keys])))}
             for k in keys:
                 if (k.id, k.version) not in waiting:
                     enqueue(s, kind=JobKind.V2_SYNC, log_id=k.id, log_version=k.version, now=self.now())

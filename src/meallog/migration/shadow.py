@@ -6,12 +6,14 @@ job, or two workers racing on the same log, never stores a second row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from meallog.migration.diff import FieldDiff, Thresholds, breached, diff_totals
@@ -20,11 +22,11 @@ from meallog.migration.records import put_v2, state_of_legacy
 from meallog.nutrition.dto import RecordV2
 from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, Field, ProviderResult
-from meallog.store.db import insert_ignore
+from meallog.store.db import insert_ignore, is_postgres
 from meallog.store.models import DIFF_UNIQUE, SHADOW_UNIQUE, Diff, LogKey, MealLog, MealLogV2, ShadowRecord
 
-__all__ = ["MeasuredVersion", "ShadowOutcome", "compute_v2", "day_totals", "insert_ignore", "sync_v2",
-           "unknown_tags", "write_shadow"]
+__all__ = ["Measurement", "MeasuredVersion", "ShadowOutcome", "compute_v2", "day_totals", "day_totals_many",
+           "insert_ignore", "measure", "store_measurements", "sync_v2", "unknown_tags", "write_shadow"]
 
 UNKNOWN_KINDS = ("unknown_food", "unknown_unit", "unknown_portion")
 
@@ -74,13 +76,75 @@ class MeasuredVersion:
 
 
 @dataclass(frozen=True, slots=True)
-class ShadowOutcome:
-    inserted: bool
+class Measurement:
+    """v2 computed for one version, and the shadow + diff rows that record it (not yet stored)."""
+
+    version: MeasuredVersion
     diffs: dict[Field, FieldDiff]
     breached: list[Field]
     unknown: list[str]
     record: RecordV2
     ignore_rule_id: int | None
+    shadow_row: dict[str, Any]
+    diff_row: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.version.log_id, self.version.log_version
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowOutcome:
+    inserted: bool  # False when this version's rows were already stored (a replay)
+    measured: Measurement
+
+
+def measure(version: MeasuredVersion, *, options: V2Options, pipeline_version: str, thresholds: Thresholds,
+            ignore: IgnoreMatcher, compute: ComputeV2 = compute_v2) -> Measurement:
+    """Compute v2 for this version and build its rows; touches no database (runs under the job timeout)."""
+    record = compute(ProviderResult.from_dict(version.provider_result), options=options,
+                     pipeline_version=pipeline_version)
+    v2_totals = record.totals.model_dump()
+    diffs = diff_totals(version.legacy_totals, v2_totals)
+    over = breached(diffs, thresholds)
+    tags = unknown_tags(record)
+    rule_id = ignore.match(version.text, diffs, tags, today=version.ts.date())
+    key = {"log_id": version.log_id, "log_version": version.log_version, "pipeline_version": pipeline_version}
+    shadow_row = {**key, "user_id": version.user_id, "record": record.model_dump(mode="json"), "totals": v2_totals,
+                  "created_at": version.ts}
+    row: dict[str, Any] = {**key, "ts": version.ts, "user_id": version.user_id, "local_date": version.local_date,
+                           "legacy_totals": dict(version.legacy_totals), "v2_totals": v2_totals,
+                           "breach": bool(over), "breach_fields": ",".join(over),
+                           "unknown_kinds": ",".join(sorted(set(tags))), "item_count": len(record.items),
+                           "unknown_count": len(tags), "ignore_rule_id": rule_id}
+    for f in FIELDS:
+        row[f"{f}_abs"], row[f"{f}_rel"] = diffs[f].abs, diffs[f].rel
+    return Measurement(version=version, diffs=diffs, breached=over, unknown=tags, record=record,
+                       ignore_rule_id=rule_id, shadow_row=shadow_row, diff_row=row)
+
+
+def store_measurements(s: Session, measured: Sequence[Measurement]) -> set[tuple[int, int]]:
+    """Store shadow and diff rows: one multi-row INSERT ... ON CONFLICT DO NOTHING per table.
+
+    Returns the (log id, log version) pairs whose rows were both new: a replayed version returns
+    nothing, so its metrics are not counted twice.
+    """
+    if not measured:
+        return set()
+    shadow = _insert_many(s, ShadowRecord, [m.shadow_row for m in measured], SHADOW_UNIQUE)
+    diffs = _insert_many(s, Diff, [m.diff_row for m in measured], DIFF_UNIQUE)
+    return shadow & diffs
+
+
+def _insert_many(s: Session, model: Any, rows: list[dict[str, Any]], conflict: Sequence[str]) -> set[tuple[int, int]]:
+    # Core, one statement with the rows as parameters: SQLAlchemy's "insertmanyvalues" sends it as
+    # multi-row VALUES pages and caches its compilation (a `.values(rows)` statement is compiled anew
+    # each time, which cost more than the rows themselves).
+    ins = pg_insert if is_postgres(s) else sqlite_insert
+    table = model.__table__
+    stmt = (ins(table).on_conflict_do_nothing(index_elements=list(conflict))
+            .returning(table.c.log_id, table.c.log_version))
+    return {(int(a), int(b)) for a, b in s.connection().execute(stmt, rows)}
 
 
 def write_shadow(
@@ -94,41 +158,39 @@ def write_shadow(
     compute: ComputeV2 = compute_v2,
 ) -> ShadowOutcome:
     """Compute v2 for this version; store its shadow + diff rows unless they exist (idempotent)."""
-    record = compute(ProviderResult.from_dict(version.provider_result), options=options,
-                     pipeline_version=pipeline_version)
-    v2_totals = record.totals.model_dump()
-    diffs = diff_totals(version.legacy_totals, v2_totals)
-    over = breached(diffs, thresholds)
-    tags = unknown_tags(record)
-    rule_id = ignore.match(version.text, diffs, tags, today=version.ts.date())
-    key = {"log_id": version.log_id, "log_version": version.log_version, "pipeline_version": pipeline_version}
-    inserted = insert_ignore(s, ShadowRecord, {**key, "user_id": version.user_id,
-                                               "record": record.model_dump(mode="json"), "totals": v2_totals,
-                                               "created_at": version.ts}, SHADOW_UNIQUE)
-    row: dict[str, Any] = {**key, "ts": version.ts, "user_id": version.user_id, "local_date": version.local_date,
-                           "legacy_totals": dict(version.legacy_totals), "v2_totals": v2_totals,
-                           "breach": bool(over), "breach_fields": ",".join(over),
-                           "unknown_kinds": ",".join(sorted(set(tags))), "item_count": len(record.items),
-                           "unknown_count": len(tags), "ignore_rule_id": rule_id}
-    for f in FIELDS:
-        row[f"{f}_abs"], row[f"{f}_rel"] = diffs[f].abs, diffs[f].rel
-    inserted = insert_ignore(s, Diff, row, DIFF_UNIQUE) and inserted
-    return ShadowOutcome(inserted=inserted, diffs=diffs, breached=over, unknown=tags, record=record,
-                         ignore_rule_id=rule_id)
+    m = measure(version, options=options, pipeline_version=pipeline_version, thresholds=thresholds, ignore=ignore,
+                compute=compute)
+    return ShadowOutcome(inserted=m.key in store_measurements(s, [m]), measured=m)
+
+
+DayKey = tuple[int, date]
 
 
 def day_totals(s: Session, *, user_id: int, local_date: Any, pipeline_version: str) -> tuple[dict[str, float],
                                                                                               dict[str, float]]:
     """Legacy and v2 totals of one user-day: the diff row of each live log's current version."""
+    return day_totals_many(s, {(user_id, local_date)}, pipeline_version=pipeline_version)[(user_id, local_date)]
+
+
+def day_totals_many(s: Session, days: set[DayKey], *, pipeline_version: str) -> dict[DayKey, tuple[dict[str, float],
+                                                                                                 dict[str, float]]]:
+    """`day_totals` of several user-days in one query (the worker's once-per-batch day diff)."""
+    out: dict[DayKey, tuple[dict[str, float], dict[str, float]]] = {
+        d: ({f: 0.0 for f in FIELDS}, {f: 0.0 for f in FIELDS}) for d in days}
+    if not days:
+        return out
     rows = s.execute(
-        select(Diff.legacy_totals, Diff.v2_totals)
+        select(LogKey.user_id, LogKey.local_date, Diff.legacy_totals, Diff.v2_totals)
         .join(LogKey, (LogKey.id == Diff.log_id) & (LogKey.version == Diff.log_version))
-        .where(LogKey.user_id == user_id, LogKey.local_date == local_date, LogKey.deleted_at.is_(None),
+        .where(tuple_(LogKey.user_id, LogKey.local_date).in_(sorted(days)), LogKey.deleted_at.is_(None),
                Diff.pipeline_version == pipeline_version)
     ).all()
-    legacy_sum: dict[str, float] = {f: float(sum(float(lg.get(f, 0)) for lg, _ in rows)) for f in FIELDS}
-    v2_sum: dict[str, float] = {f: float(sum(float(v2.get(f, 0)) for _, v2 in rows)) for f in FIELDS}
-    return legacy_sum, v2_sum
+    for user_id, local_date, lg, v2 in rows:
+        legacy_sum, v2_sum = out[(user_id, local_date)]  # type: ignore[index]  # the join makes it non-null
+        for f in FIELDS:
+            legacy_sum[f] += float(lg.get(f, 0))
+            v2_sum[f] += float(v2.get(f, 0))
+    return out
 
 
 # ---- the v2 record (meal_logs_v2) ---------------------------------------------------------------

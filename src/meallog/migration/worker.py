@@ -1,7 +1,12 @@
 """The outbox worker: claims jobs, computes v2, writes shadow/diff rows and v2 records.
 
 In-process by default (a thread started by `meallog serve`); `meallog worker` runs more of them.
-Each job runs with a timeout in a bounded pool; a job that keeps failing is dead-lettered.
+Shadow jobs go in batches: one statement claims N, v2 runs for each (every job under its own
+timeout, in a one-slot pool), one transaction marks the batch done and stores its shadow and diff
+rows with one multi-row insert each, and metrics and the day diff are updated once per batch per
+user-day. The batch size adapts to how long a batch takes. A job whose computation fails or hangs
+fails alone (retry with backoff, then dead letter); a batch whose store fails is stored job by job.
+v2_sync and compare jobs are rare and run one at a time.
 """
 
 from __future__ import annotations
@@ -11,24 +16,36 @@ import random
 import socket
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Any
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from meallog.clock import Clock
+from meallog.migration.compare import compare_reads
 from meallog.migration.diff import Thresholds
+from meallog.migration.experiment import Guard, Observer
 from meallog.migration.fence import stored_phase
 from meallog.migration.flags import FlagStore
 from meallog.migration.ignore import IgnoreMatcher
-from meallog.migration.outbox import JobKind, RetryPolicy, claim, complete, fail, stats
+from meallog.migration.outbox import ClaimedJob, JobKind, RetryPolicy, claim_batch, complete, complete_many, fail, stats
 from meallog.migration.phases import Phase
-from meallog.migration.shadow import ComputeV2, MeasuredVersion, compute_v2, day_totals, sync_v2, write_shadow
+from meallog.migration.shadow import (
+    ComputeV2,
+    MeasuredVersion,
+    Measurement,
+    compute_v2,
+    day_totals_many,
+    measure,
+    store_measurements,
+    sync_v2,
+)
 from meallog.migration.write_path import v2_options
+from meallog.nutrition.normalize_v2 import V2Options
 from meallog.observability.metrics import Metrics
 from meallog.store.db import session_scope
 from meallog.store.models import IgnoreRule, LogKey, MealLog, OutboxJob
@@ -38,10 +55,17 @@ log = structlog.get_logger("meallog.worker")
 
 @dataclass
 class WorkerConfig:
-    batch: int = 50
+    batch: int = 50  # the first batch; then adapted between batch_min and batch_max
+    batch_min: int = 10
+    batch_max: int = 500
+    target_batch_s: float = 0.5  # a full batch faster than this grows the next one, a slower one shrinks it
     lease_s: float = 60.0
     job_timeout_s: float = 10.0
     idle_sleep_s: float = 0.5
+    gauges_every_s: float = 1.0  # queue gauges scan the outbox: at most this often while busy
+    # Share of wall time the background loop may spend working. Below 1 it rests after each batch
+    # (busy time x (1 - duty) / duty), so an in-process worker leaves the GIL and the cores to requests.
+    duty: float = 1.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -53,11 +77,20 @@ class BatchReport:
     dead: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One job's computation: a measurement, nothing to store (version gone), or the error."""
+
+    job: ClaimedJob
+    measured: Measurement | None = None
+    error: BaseException | None = None
+
+
 class OutboxWorker:
     def __init__(self, *, sessions: sessionmaker[Session], flags: FlagStore, metrics: Metrics, clock: Clock,
                  pipeline_version: str, config: WorkerConfig | None = None, thresholds: Thresholds | None = None,
                  worker_id: str | None = None, rng: random.Random | None = None,
-                 compute: ComputeV2 = compute_v2) -> None:
+                 compute: ComputeV2 = compute_v2, observer: Observer | None = None) -> None:
         self.compute = compute
         self.sessions = sessions
         self.flags = flags
@@ -66,87 +99,193 @@ class OutboxWorker:
         self.pipeline_version = pipeline_version
         self.config = config or WorkerConfig()
         self.thresholds = thresholds or Thresholds()
+        self.observer = observer or Observer(metrics=metrics, guard=Guard(slots=1), thresholds=self.thresholds)
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{threading.get_ident() % 10_000}"
         self.rng = rng or random.Random()
+        self.batch = max(self.config.batch_min, min(self.config.batch, self.config.batch_max))
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="v2-job")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._gauges_at = -float("inf")
         self.last_depth = 0
 
     # ---- one batch -----------------------------------------------------------------------------
     def run_once(self) -> BatchReport:
+        """Claim a batch, measure its shadow jobs together, run the others one by one."""
+        started = time.perf_counter()
         with session_scope(self.sessions) as s:
-            jobs = [(j.id, j.kind, j.log_id) for j in claim(s, worker_id=self.worker_id, now=self.clock.now(),
-                                                           batch=self.config.batch, lease_s=self.config.lease_s)]
-        done = failed = dead = 0
-        for job_id, kind, log_id in jobs:
-            started = time.perf_counter()
+            jobs = claim_batch(s, worker_id=self.worker_id, now=self.clock.now(), batch=self.batch,
+                               lease_s=self.config.lease_s)
+        shadow = [j for j in jobs if j.kind == JobKind.SHADOW.value]
+        others = [j for j in jobs if j.kind != JobKind.SHADOW.value]
+        failures: list[tuple[ClaimedJob, BaseException]] = []
+        done = self._shadow_batch(shadow, failures) if shadow else 0
+        for job in others:
             try:
-                self._run_with_timeout(job_id, kind, log_id)
+                self._run_with_timeout(job)
                 done += 1
-                self.metrics.shadow_job("ok", time.perf_counter() - started)
             except Exception as exc:
-                with session_scope(self.sessions) as s:
-                    state = fail(s, job_id, worker_id=self.worker_id, now=self.clock.now(), error=repr(exc),
-                                 policy=self.config.retry, rng=self.rng)
-                failed += 1
-                dead += state == "dead"
-                self.metrics.shadow_job("dead" if state == "dead" else "retry", time.perf_counter() - started)
-                log.warning("outbox job failed", job_id=job_id, kind=kind, log_id=log_id, state=state, error=repr(exc))
-        self.refresh_gauges()
-        return BatchReport(claimed=len(jobs), done=done, failed=failed, dead=dead)
+                failures.append((job, exc))
+        dead = self._fail(failures, per_job_s=(time.perf_counter() - started) / max(len(jobs), 1))
+        elapsed = time.perf_counter() - started
+        if done:
+            self.metrics.shadow_jobs("ok", done, elapsed * done / len(jobs))
+        self._adapt(len(jobs), elapsed, failed=bool(failures))
+        self.refresh_gauges(force=not jobs)
+        return BatchReport(claimed=len(jobs), done=done, failed=len(failures), dead=dead)
 
-    def _run_with_timeout(self, job_id: int, kind: str, log_id: int) -> None:
-        fut = self._pool.submit(self._run_job, job_id, kind, log_id)
+    def _adapt(self, claimed: int, elapsed: float, *, failed: bool) -> None:
+        """Additive growth while full batches stay under the target time; halve when slow or failing."""
+        c = self.config
+        if failed or elapsed > min(c.target_batch_s, c.lease_s / 4):  # a batch stays well inside its lease
+            self.batch = max(c.batch_min, self.batch // 2)
+        elif claimed >= self.batch:
+            self.batch = min(c.batch_max, self.batch + max(c.batch_min, self.batch // 2))
+
+    def _shadow_batch(self, jobs: list[ClaimedJob], failures: list[tuple[ClaimedJob, BaseException]]) -> int:
+        """Measure every job, then store rows and mark done in one transaction; returns jobs done."""
+        with session_scope(self.sessions) as s:
+            options = v2_options(self.flags.snapshot(s))
+            rules = IgnoreMatcher.from_rows(list(s.scalars(select(IgnoreRule))))
+            versions = self._versions(s, jobs)
+        outcomes = self._compute_all(jobs, versions, options=options, rules=rules)
+        failures.extend((o.job, o.error) for o in outcomes if o.error is not None)
+        good = [o for o in outcomes if o.error is None]
+        try:
+            return self._store(good)
+        except Exception as exc:  # one bad row must not hold back the others: store them one by one
+            log.warning("shadow batch store failed; storing job by job", jobs=len(good), error=repr(exc))
+            done = 0
+            for o in good:
+                try:
+                    done += self._store([o])
+                except Exception as one:
+                    failures.append((o.job, one))
+            return done
+
+    def _versions(self, s: Session, jobs: list[ClaimedJob]) -> dict[int, MeasuredVersion]:
+        """The version each job was queued for: its payload, or (older jobs) the legacy row, in one query."""
+        out = {j.id: MeasuredVersion.from_payload(j.log_id, j.log_version, j.payload) for j in jobs if j.payload}
+        bare = [j for j in jobs if not j.payload]
+        if bare:
+            legacy = {r.id: r for r in s.scalars(select(MealLog).where(MealLog.id.in_({j.log_id for j in bare})))}
+            for j in bare:
+                row = legacy.get(j.log_id)
+                if row is not None and row.version == j.log_version:
+                    out[j.id] = MeasuredVersion.from_legacy(row)
+                else:  # queued before payloads; that version is no longer stored
+                    self.metrics.shadow_shed("version_gone")
+        return out
+
+    def _compute_all(self, jobs: list[ClaimedJob], versions: dict[int, MeasuredVersion], *, options: V2Options,
+                     rules: IgnoreMatcher) -> list[_Outcome]:
+        """v2 for each job in the worker's pool; a job over its timeout fails alone, the rest go on."""
+        def one(job: ClaimedJob) -> _Outcome:
+            version = versions.get(job.id)
+            if version is None:
+                return _Outcome(job)
+            try:
+                return _Outcome(job, measure(version, options=options, pipeline_version=self.pipeline_version,
+                                             thresholds=self.thresholds, ignore=rules, compute=self.compute))
+            except Exception as exc:
+                return _Outcome(job, error=exc)
+
+        outcomes: list[_Outcome] = []
+        rest = jobs
+        budget = self.config.job_timeout_s
+        while rest:
+            progress = _Progress()
+            fut = self._pool.submit(progress.run, one, rest)
+            while not fut.done():
+                try:
+                    fut.result(timeout=max(progress.remaining(budget), 0.001))
+                except FutureTimeout:
+                    if progress.remaining(budget) <= 0 and not fut.done():
+                        break
+            if fut.done():
+                outcomes.extend(progress.results)
+                break
+            # The pool has one slot: the hung computation is abandoned, a fresh pool takes the rest.
+            progress.cancelled = True
+            finished = list(progress.results)
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="v2-job")
+            hung = rest[len(finished)]
+            outcomes.extend(finished)
+            outcomes.append(_Outcome(hung, error=TimeoutError(f"job {hung.id} over {budget}s")))
+            rest = rest[len(finished) + 1:]
+        return outcomes
+
+    def _store(self, outcomes: list[_Outcome]) -> int:
+        """Mark done the jobs still leased to this worker, store their rows, observe once: one transaction."""
+        now = self.clock.now()
+        with session_scope(self.sessions) as s:
+            held = complete_many(s, [o.job.id for o in outcomes], worker_id=self.worker_id, now=now)
+            lost = [o.job.id for o in outcomes if o.job.id not in held]
+            if lost:  # another worker took over an expired lease: it measures those versions
+                log.warning("lost the lease on jobs", job_ids=lost[:20], n=len(lost))
+            unique: dict[tuple[int, int], Measurement] = {}
+            for o in outcomes:
+                if o.job.id in held and o.measured is not None:
+                    unique.setdefault(o.measured.key, o.measured)
+            inserted = store_measurements(s, list(unique.values()))
+            fresh = [m for k, m in unique.items() if k in inserted and not m.version.deleted]  # deletions: not measured
+            for m in fresh:
+                self.metrics.shadow_diff({f: (d.abs, d.rel) for f, d in m.diffs.items()}, m.breached)
+                for kind in m.unknown:
+                    self.metrics.unknown(kind)
+            days = day_totals_many(s, {(m.version.user_id, m.version.local_date) for m in fresh},
+                                   pipeline_version=self.pipeline_version)
+            for legacy_day, v2_day in days.values():
+                self.metrics.day_diff({f: abs(v2_day[f] - legacy_day[f]) for f in legacy_day})
+        return len(held)
+
+    def _fail(self, failures: list[tuple[ClaimedJob, BaseException]], *, per_job_s: float) -> int:
+        """Retry with backoff or dead-letter each failed job, as a job of its own."""
+        dead = 0
+        if not failures:
+            return 0
+        with session_scope(self.sessions) as s:
+            for job, exc in failures:
+                state = fail(s, job.id, worker_id=self.worker_id, now=self.clock.now(), error=repr(exc),
+                             policy=self.config.retry, rng=self.rng)
+                dead += state == "dead"
+                self.metrics.shadow_job("dead" if state == "dead" else "retry", per_job_s)
+                log.warning("outbox job failed", job_id=job.id, kind=job.kind, log_id=job.log_id, state=state,
+                            error=repr(exc))
+        return dead
+
+    # ---- rare kinds, one job at a time --------------------------------------------------------
+    def _run_with_timeout(self, job: ClaimedJob) -> None:
+        fut = self._pool.submit(self._run_job, job)
         try:
             fut.result(timeout=self.config.job_timeout_s)
         except FutureTimeout:
             # The pool has one slot: a hung job is abandoned, and a fresh pool takes over.
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="v2-job")
-            raise TimeoutError(f"job {job_id} over {self.config.job_timeout_s}s") from None
+            raise TimeoutError(f"job {job.id} over {self.config.job_timeout_s}s") from None
 
-    def _run_job(self, job_id: int, kind: str, log_id: int) -> None:
+    def _run_job(self, job: ClaimedJob) -> None:
         with session_scope(self.sessions) as s:
             now = self.clock.now()
-            job = s.get(OutboxJob, job_id)
             snap = self.flags.snapshot(s)
-            options = v2_options(snap)
-            if job is not None and kind == JobKind.SHADOW.value:
-                version = self._version(s, job)
-                if version is not None:
-                    rules = IgnoreMatcher.from_rows(list(s.scalars(select(IgnoreRule))))
-                    out = write_shadow(s, version, options=options, pipeline_version=self.pipeline_version,
-                                       thresholds=self.thresholds, ignore=rules, compute=self.compute)
-                    if out.inserted and not version.deleted:  # a deletion is recorded, not measured
-                        self._observe(s, version, out)
-            elif kind == JobKind.V2_SYNC.value:
-                key = s.get(LogKey, log_id)
+            if job.kind == JobKind.V2_SYNC.value:
+                key = s.get(LogKey, job.log_id)
                 if key is not None:
-                    sync_v2(s, key, options=options, pipeline_version=self.pipeline_version,
+                    sync_v2(s, key, options=v2_options(snap), pipeline_version=self.pipeline_version,
                             phase=Phase(snap.phase).value, compute=self.compute)
-            if not complete(s, job_id, worker_id=self.worker_id, now=now):
-                raise RuntimeError(f"lost the lease on job {job_id}")
+            elif job.kind == JobKind.COMPARE.value:
+                compare_reads(s, job, observer=self.observer, pipeline_version=self.pipeline_version, now=now)
+            if not complete(s, job.id, worker_id=self.worker_id, now=now):
+                raise RuntimeError(f"lost the lease on job {job.id}")
 
-    def _version(self, s: Session, job: OutboxJob) -> MeasuredVersion | None:
-        """The version this job was queued for: from its payload, or (older jobs) the legacy row."""
-        if job.payload:
-            return MeasuredVersion.from_payload(job.log_id, job.log_version, job.payload)
-        legacy = s.get(MealLog, job.log_id)
-        if legacy is not None and legacy.version == job.log_version:
-            return MeasuredVersion.from_legacy(legacy)
-        self.metrics.shadow_shed("version_gone")  # queued before payloads; that version is no longer stored
-        return None
-
-    def _observe(self, s: Session, version: MeasuredVersion, out: Any) -> None:
-        self.metrics.shadow_diff({f: (d.abs, d.rel) for f, d in out.diffs.items()}, out.breached)
-        for kind in out.unknown:
-            self.metrics.unknown(kind)
-        legacy_day, v2_day = day_totals(s, user_id=version.user_id, local_date=version.local_date,
-                                        pipeline_version=self.pipeline_version)
-        self.metrics.day_diff({f: abs(v2_day[f] - legacy_day[f]) for f in legacy_day})
-
-    def refresh_gauges(self) -> None:
+    def refresh_gauges(self, *, force: bool = True) -> None:
+        """Queue depth, lag, dead letters, phase. They scan the outbox, so a busy worker refreshes them
+        at most every `gauges_every_s`."""
+        if not force and time.monotonic() - self._gauges_at < self.config.gauges_every_s:
+            return
+        self._gauges_at = time.monotonic()
         with session_scope(self.sessions) as s:
             st = stats(s)
             phase = stored_phase(s) or self.flags.snapshot(s).phase  # the fenced phase, once there is one
@@ -179,16 +318,44 @@ class OutboxWorker:
             self._thread.join(timeout=15)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
+    def rest_after(self, busy_s: float) -> float:
+        """How long the background loop rests after a batch that took `busy_s` (the duty cycle)."""
+        duty = min(max(self.config.duty, 0.01), 1.0)
+        return busy_s * (1 - duty) / duty
+
     def _loop(self) -> None:
         while not self._stop.is_set():
+            started = time.perf_counter()
             try:
                 report = self.run_once()
             except Exception as exc:  # database down: keep trying, never crash the API process
                 log.error("worker batch failed", error=repr(exc))
                 report = BatchReport(0, 0, 0, 0)
+            rest = self.rest_after(time.perf_counter() - started)
+            if report.claimed and rest > 0:
+                self._stop.wait(rest)
             if report.claimed == 0:
                 self._stop.wait(self.config.idle_sleep_s)
 
 
 def pending_jobs(s: Session) -> list[OutboxJob]:
     return list(s.scalars(select(OutboxJob).where(OutboxJob.state != "done").order_by(OutboxJob.id)))
+
+
+class _Progress:
+    """Which job of a batch the pool is computing, and since when (the per-job timeout)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.results: list[_Outcome] = []
+        self.cancelled = False  # set when the batch gave up on a hung job: compute nothing more
+
+    def run(self, one: Callable[[ClaimedJob], _Outcome], jobs: list[ClaimedJob]) -> None:
+        for job in jobs:
+            if self.cancelled:
+                return
+            self.started = time.monotonic()
+            self.results.append(one(job))
+
+    def remaining(self, budget_s: float) -> float:
+        return budget_s - (time.monotonic() - self.started)

@@ -413,6 +413,13 @@ class Metrics:
         self._l(self._shadow_jobs, self._caps["shadow_job_outcome"](outcome)).inc()
         self._l(self._shadow_job_seconds).observe(max(0.0, float(seconds)))
 
+    def shadow_jobs(self, outcome: str, n: int, seconds: float) -> None:
+        """A batch of `n` jobs that took `seconds`: counted once, its per-job mean observed once."""
+        if n <= 0:
+            return
+        self._l(self._shadow_jobs, self._caps["shadow_job_outcome"](outcome)).inc(n)
+        self._l(self._shadow_job_seconds).observe(max(0.0, float(seconds)) / n)
+
     def phase_change(self, cause: str) -> None:
         self._l(self._phase_changes, self._caps["phase_change_cause"](cause)).inc()
 
@@ -517,6 +524,9 @@ class NullMetrics(Metrics):
         return None
 
     def shadow_job(self, outcome: str, seconds: float) -> None:
+        return None
+
+    def shadow_jobs(self, outcome: str, n: int, seconds: float) -> None:
         return None
 
     def phase_change(self, cause: str) -> None:

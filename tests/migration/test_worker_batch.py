@@ -1,0 +1,236 @@
+"""The batched shadow worker: one claim, one store per batch; a failing job fails alone; racing
+workers on one PostgreSQL store each (log, version, pipeline) once and lose no job. The P2 dual
+read is compared by the worker from one outbox row per sampled read."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from meallog.clock import FrozenClock, SystemClock
+from meallog.logs.schemas import LogCreate, LogUpdate
+from meallog.migration.outbox import claim_batch
+from meallog.migration.shadow import compute_v2
+from meallog.migration.worker import OutboxWorker, WorkerConfig
+from meallog.settings import Settings
+from meallog.store.db import make_engine, session_scope
+from meallog.store.models import Diff, OutboxJob, ReadMismatch, ShadowRecord
+from tests.migration.helpers import ADMIN, MEALS, client_for, make_services
+
+
+def n(engine: Engine, model: type, *where: Any) -> int:
+    with session_scope(engine) as s:
+        return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def shadow_on(services: Any, engine: Engine, now: Any) -> None:
+    with session_scope(engine) as s:
+        services.migration.control.set_flag(s, "NORMALIZE_V2_SHADOW", "on", actor="test", why=None, now=now)
+    services.migration.snapshots.invalidate()
+
+
+def no_duplicates(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        for model in (ShadowRecord, Diff):
+            dupes = s.execute(select(model.log_id, model.log_version, model.pipeline_version)
+                              .group_by(model.log_id, model.log_version, model.pipeline_version)
+                              .having(func.count() > 1)).all()
+            assert dupes == [], model.__name__
+
+
+def test_claim_batch_leases_each_due_job_once(make_settings: Callable[..., Settings], engine: Engine,
+                                              clock: FrozenClock, add_user: Callable[..., str]) -> None:
+    services = make_services(make_settings(), engine, clock)
+    add_user("eater")
+    shadow_on(services, engine, clock.now())
+    for i in range(7):
+        services.logs.create(user_id=1, payload=LogCreate(text=MEALS[i]), idempotency_key=None)
+    with session_scope(engine) as s:
+        first = claim_batch(s, worker_id="a", now=clock.now(), batch=5, lease_s=60)
+    with session_scope(engine) as s:
+        second = claim_batch(s, worker_id="b", now=clock.now(), batch=5, lease_s=60)
+    assert len(first) == 5 and len(second) == 2
+    assert not {j.id for j in first} & {j.id for j in second}
+    assert all(j.attempts == 1 and j.payload for j in first + second)
+    assert n(engine, OutboxJob, OutboxJob.state == "running") == 7
+
+
+def test_every_version_is_measured_once_with_its_write_time(make_settings: Callable[..., Settings], engine: Engine,
+                                                             clock: FrozenClock, add_user: Callable[..., str]) -> None:
+    services = make_services(make_settings(), engine, clock)
+    add_user("eater")
+    shadow_on(services, engine, clock.now())
+    ids = []
+    for i in range(12):
+        clock.advance(timedelta(minutes=1))
+        ids.append(services.logs.create(user_id=1, payload=LogCreate(text=MEALS[i % len(MEALS)]),
+                                        idempotency_key=None)[1]["id"])
+    clock.advance(timedelta(minutes=1))
+    services.logs.update(user_id=1, log_id=ids[0], payload=LogUpdate(text="納豆 2パック"))
+    written = clock.now()
+    clock.advance(timedelta(hours=1))  # the worker runs later: the rows keep the versions' write time
+    assert services.worker.drain() == 13
+    assert n(engine, ShadowRecord) == 13 and n(engine, Diff) == 13
+    assert n(engine, Diff, Diff.log_id == ids[0]) == 2
+    with session_scope(engine) as s:
+        ts = s.scalar(select(Diff.ts).where(Diff.log_id == ids[0], Diff.log_version == 2))
+    assert ts == written
+    assert n(engine, OutboxJob, OutboxJob.state != "done") == 0
+    no_duplicates(engine)
+
+
+def test_a_failing_job_does_not_poison_its_batch(make_settings: Callable[..., Settings], engine: Engine,
+                                                 clock: FrozenClock, add_user: Callable[..., str]) -> None:
+    def picky(parsed: Any, **kw: Any) -> Any:
+        if any("ビール" in item.name for item in parsed.items):
+            raise ValueError("v2 cannot read beer")
+        return compute_v2(parsed, **kw)
+
+    services = make_services(make_settings(), engine, clock, compute=picky)
+    add_user("eater")
+    shadow_on(services, engine, clock.now())
+    texts = ["ビール 1缶", "納豆 1パック", "banana", "牛丼 1杯", "カレーライス 1皿", "唐揚げ定食"]
+    for t in texts:
+        services.logs.create(user_id=1, payload=LogCreate(text=t), idempotency_key=None)
+    report = services.worker.run_once()
+    assert (report.claimed, report.done, report.failed, report.dead) == (6, 5, 1, 0)
+    assert n(engine, ShadowRecord) == 5
+    with session_scope(engine) as s:
+        bad = s.scalars(select(OutboxJob).where(OutboxJob.state != "done")).one()
+    assert bad.state == "pending" and "beer" in (bad.last_error or "")
+
+
+def test_a_hung_job_times_out_alone(make_settings: Callable[..., Settings], engine: Engine, clock: FrozenClock,
+                                    add_user: Callable[..., str]) -> None:
+    release = threading.Event()
+
+    def hangs_on_ramen(parsed: Any, **kw: Any) -> Any:
+        if any("ラーメン" in item.name for item in parsed.items):
+            release.wait(10)
+        return compute_v2(parsed, **kw)
+
+    services = make_services(make_settings(), engine, clock, compute=hangs_on_ramen)
+    services.worker.config.job_timeout_s = 0.3
+    add_user("eater")
+    shadow_on(services, engine, clock.now())
+    for t in ["納豆 1パック", "ラーメン 大盛り", "banana", "牛丼 1杯"]:
+        services.logs.create(user_id=1, payload=LogCreate(text=t), idempotency_key=None)
+    try:
+        report = services.worker.run_once()
+    finally:
+        release.set()
+    assert (report.claimed, report.done, report.failed) == (4, 3, 1)
+    assert n(engine, ShadowRecord) == 3
+
+
+def test_batch_size_adapts(make_settings: Callable[..., Settings], engine: Engine, clock: FrozenClock) -> None:
+    services = make_services(make_settings(), engine, clock)
+    w = services.worker
+    w.config = WorkerConfig(batch=20, batch_min=10, batch_max=40, target_batch_s=0.5)
+    w.batch = 20
+    w._adapt(20, 0.01, failed=False)
+    assert w.batch == 30
+    w._adapt(30, 0.01, failed=False)
+    w._adapt(40, 0.01, failed=False)
+    assert w.batch == 40
+    w._adapt(5, 0.01, failed=False)  # a part-full batch: the queue is drained, keep the size
+    assert w.batch == 40
+    w._adapt(40, 2.0, failed=False)
+    assert w.batch == 20
+    w._adapt(20, 0.01, failed=True)
+    assert w.batch == 10
+
+
+@pytest.mark.pg
+def test_two_workers_racing_on_one_postgresql(pg_database_url: str) -> None:
+    from tests.conftest import _truncate_all
+
+    _truncate_all(pg_database_url)
+    engine = make_engine(pg_database_url, pool_size=8)
+    try:
+        settings = Settings.model_validate({"database_url": pg_database_url, "admin_token": "admin-secret",
+                                            "run_worker": False, "run_scheduler": False})
+        clock = SystemClock()
+        services = make_services(settings, engine, clock)  # type: ignore[arg-type]
+        from meallog.users import add_user
+
+        with session_scope(engine) as s:
+            add_user(s, name="eater", now=clock.now())
+        shadow_on(services, engine, clock.now())
+        total = 0
+        for i in range(300):
+            _, body = services.logs.create(user_id=1, payload=LogCreate(text=MEALS[i % len(MEALS)]),
+                                           idempotency_key=None)
+            total += 1
+            if i % 3 == 0:
+                services.logs.update(user_id=1, log_id=body["id"], payload=LogUpdate(text=MEALS[(i + 1) % len(MEALS)]))
+                total += 1
+        workers = [OutboxWorker(sessions=services.sessions, flags=services.migration.flags, metrics=services.metrics,
+                                clock=clock, pipeline_version=settings.shadow_pipeline_version,
+                                config=WorkerConfig(batch=10, batch_min=10, batch_max=40), worker_id=f"w{i}")
+                   for i in range(2)]
+        done = [0, 0]
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(2)
+
+        def run(i: int) -> None:
+            try:
+                barrier.wait()
+                done[i] = workers[i].drain()
+            except BaseException as exc:  # surfaced below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not errors, errors
+        assert sum(done) == total and all(done), done  # both took part, none was done twice
+        assert n(engine, OutboxJob, OutboxJob.state != "done") == 0
+        assert n(engine, ShadowRecord) == total and n(engine, Diff) == total
+        no_duplicates(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("sample", [1.0, 0.0])
+def test_p2_reads_are_compared_by_the_worker(make_settings: Callable[..., Settings], engine: Engine,
+                                             clock: FrozenClock, add_user: Callable[..., str],
+                                             sample: float) -> None:
+    services = make_services(make_settings(dual_read_compare_sample=sample), engine, clock)
+    h = {"Authorization": f"Bearer {add_user()}"}
+    with client_for(services) as client:
+        for flag, value in [("NORMALIZE_V2_SHADOW", "on"), ("DUAL_WRITE_V2", "on"), ("DUAL_READ_V2", "10"),
+                            ("DUAL_READ_V2", "50"), ("DUAL_READ_V2", "100")]:
+            r = client.put(f"/admin/flags/{flag}", json={"value": value, "why": "test"}, headers=ADMIN)
+            assert r.status_code == 200, r.text
+        ids = [client.post("/logs", json={"text": t}, headers=h).json()["id"] for t in MEALS[:3]]
+        services.worker.drain()
+        day = client.get("/logs", headers=h).json()
+        assert len(day) == 3 and {v["source"] for v in day} == {"adapter"}
+        assert client.get(f"/logs/{ids[0]}", headers=h).json()["source"] == "adapter"
+        # the GETs compared nothing themselves: at most one compare row each, no mismatch row
+        assert n(engine, OutboxJob, OutboxJob.kind == "compare") == (2 if sample else 0)
+        assert n(engine, ReadMismatch) == 0
+    services.worker.drain()
+    assert n(engine, OutboxJob, OutboxJob.state != "done") == 0
+    compared = services.metrics.registry.get_sample_value(
+        "meal_log_dual_read_total", {**services.metrics.labels.as_dict(), "outcome": "match"})
+    mismatched = services.metrics.registry.get_sample_value(
+        "meal_log_dual_read_total", {**services.metrics.labels.as_dict(), "outcome": "mismatch"})
+    assert (compared or 0) + (mismatched or 0) == (4 if sample else 0)  # 3 logs of the day + 1 log
+
+
+def test_the_in_process_worker_rests_by_its_duty_cycle(make_settings: Callable[..., Settings], engine: Engine,
+                                                       clock: FrozenClock) -> None:
+    inproc = make_services(make_settings(run_worker=True, worker_duty=0.25), engine, clock).worker
+    assert inproc.config.duty == 0.25
+    assert inproc.rest_after(0.1) == pytest.approx(0.3)  # works 0.1 s, rests 0.3 s: a quarter of the time
+    standalone = make_services(make_settings(worker_duty=0.25), engine, clock).worker  # `meallog worker`
+    assert standalone.rest_after(0.1) == 0.0
