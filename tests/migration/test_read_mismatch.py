@@ -71,7 +71,7 @@ def test_p2_reads_store_one_row_per_log_and_the_cli_lists_them(
     make_settings: Callable[..., Settings], engine: Engine, clock: FrozenClock, add_user: Callable[..., str],
     db_url: str,
 ) -> None:
-    settings = make_settings(dual_read_v2=0)
+    settings = make_settings(dual_read_v2=0, dual_read_compare_sample=1.0)  # compare every read
     services = make_services(settings, engine, clock)
     h = {"Authorization": f"Bearer {add_user()}"}
     with TestClient(create_app(settings, services=services)) as c:
@@ -83,6 +83,7 @@ def test_p2_reads_store_one_row_per_log_and_the_cli_lists_them(
             assert c.get("/logs", params={"date": "2026-11-20"}, headers=h).status_code == 200
             for i in ids:
                 assert c.get(f"/logs/{i}", headers=h).status_code == 200
+    services.worker.drain()  # the comparisons are the worker's (outbox kind `compare`), not the GET's
     with session_scope(engine) as s:
         per_log = dict(s.execute(select(ReadMismatch.log_id, func.count()).group_by(ReadMismatch.log_id)).all())
         kinds = set(s.scalars(select(ReadMismatch.kind)))
