@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 
 from meallog.logs.service import LogView
-from meallog.nutrition.adapter import to_legacy_view
+from meallog.migration.records import adapter_view, state_of_v2
 from meallog.nutrition.dto import RecordV2
 from meallog.store.models import MealLogV2
 
@@ -53,18 +53,4 @@ class AdapterCache:
 
 def adapt(row: MealLogV2) -> LogView:
     """The legacy view of a v2 record, with the log's metadata."""
-    legacy = to_legacy_view(RecordV2.model_validate(row.record))
-    return LogView(
-        id=row.log_id,
-        text=row.text,
-        eaten_at=row.eaten_at,
-        local_date=row.local_date,
-        meal_type=row.meal_type,
-        items=[i.model_dump() for i in legacy.items],
-        totals=legacy.totals.model_dump(),
-        deleted_at=row.deleted_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.log_version,
-        source="adapter",
-    )
+    return adapter_view(state_of_v2(row), RecordV2.model_validate(row.record))

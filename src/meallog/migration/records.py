@@ -100,7 +100,3 @@ def move_key(key: LogKey, state: LogState) -> None:
     """The log's current state is now `state` (the caller holds the key's row lock)."""
     key.version, key.local_date, key.deleted_at, key.updated_at = (state.version, state.local_date,
                                                                    state.deleted_at, state.updated_at)
-
-
-def record_of(row: MealLogV2) -> RecordV2:
-    return RecordV2.model_validate(row.record)
