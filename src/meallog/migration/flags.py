@@ -324,9 +324,3 @@ class FeatureService:
     def reads_through_adapter(self, user_id: int) -> bool:
         ctx = EvaluationContext(targeting_key=str(user_id))
         return self.client.get_boolean_value("DUAL_READ_V2", False, ctx)
-
-    def setting(self, name: str, default: str) -> str:
-        return self.client.get_string_value(name, default)
-
-    def flag_on(self, name: str) -> bool:
-        return self.client.get_boolean_value(name, False)

@@ -55,24 +55,6 @@ def enqueue(s: Session, *, kind: JobKind, log_id: int, log_version: int, now: da
     return job
 
 
-def claim(s: Session, *, worker_id: str, now: datetime, batch: int, lease_s: float) -> list[OutboxJob]:
-    """Lease up to `batch` due jobs: pending and due, or running with an expired lease."""
-    due = or_(
-        (OutboxJob.state == JobState.PENDING.value) & (OutboxJob.next_attempt_at <= now),
-        (OutboxJob.state == JobState.RUNNING.value) & (OutboxJob.locked_until < now),
-    )
-    stmt = select(OutboxJob).where(due).order_by(OutboxJob.id).limit(batch)
-    if is_postgres(s):
-        stmt = stmt.with_for_update(skip_locked=True)
-    jobs = list(s.scalars(stmt))
-    until = now + timedelta(seconds=lease_s)
-    for job in jobs:
-        job.state, job.locked_by, job.locked_until, job.updated_at = JobState.RUNNING.value, worker_id, until, now
-        job.attempts += 1
-    s.flush()
-    return jobs
-
-
 @dataclass(frozen=True, slots=True)
 class ClaimedJob:
     """A leased job as the worker sees it: plain values, no ORM identity."""

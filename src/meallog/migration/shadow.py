@@ -25,8 +25,8 @@ from meallog.nutrition.types import FIELDS, Field, ProviderResult
 from meallog.store.db import insert_ignore, is_postgres
 from meallog.store.models import DIFF_UNIQUE, SHADOW_UNIQUE, Diff, LogKey, MealLog, MealLogV2, ShadowRecord
 
-__all__ = ["Measurement", "MeasuredVersion", "ShadowOutcome", "compute_v2", "day_totals", "day_totals_many",
-           "insert_ignore", "measure", "store_measurements", "sync_v2", "unknown_tags", "write_shadow"]
+__all__ = ["Measurement", "MeasuredVersion", "compute_v2", "day_totals_many", "insert_ignore", "measure",
+           "store_measurements", "sync_v2", "unknown_tags"]
 
 UNKNOWN_KINDS = ("unknown_food", "unknown_unit", "unknown_portion")
 
@@ -93,12 +93,6 @@ class Measurement:
         return self.version.log_id, self.version.log_version
 
 
-@dataclass(frozen=True, slots=True)
-class ShadowOutcome:
-    inserted: bool  # False when this version's rows were already stored (a replay)
-    measured: Measurement
-
-
 def measure(version: MeasuredVersion, *, options: V2Options, pipeline_version: str, thresholds: Thresholds,
             ignore: IgnoreMatcher, compute: ComputeV2 = compute_v2) -> Measurement:
     """Compute v2 for this version and build its rows; touches no database (runs under the job timeout)."""
@@ -147,34 +141,13 @@ def _insert_many(s: Session, model: Any, rows: list[dict[str, Any]], conflict: S
     return {(int(a), int(b)) for a, b in s.connection().execute(stmt, rows)}
 
 
-def write_shadow(
-    s: Session,
-    version: MeasuredVersion,
-    *,
-    options: V2Options,
-    pipeline_version: str,
-    thresholds: Thresholds,
-    ignore: IgnoreMatcher,
-    compute: ComputeV2 = compute_v2,
-) -> ShadowOutcome:
-    """Compute v2 for this version; store its shadow + diff rows unless they exist (idempotent)."""
-    m = measure(version, options=options, pipeline_version=pipeline_version, thresholds=thresholds, ignore=ignore,
-                compute=compute)
-    return ShadowOutcome(inserted=m.key in store_measurements(s, [m]), measured=m)
-
-
 DayKey = tuple[int, date]
-
-
-def day_totals(s: Session, *, user_id: int, local_date: Any, pipeline_version: str) -> tuple[dict[str, float],
-                                                                                              dict[str, float]]:
-    """Legacy and v2 totals of one user-day: the diff row of each live log's current version."""
-    return day_totals_many(s, {(user_id, local_date)}, pipeline_version=pipeline_version)[(user_id, local_date)]
 
 
 def day_totals_many(s: Session, days: set[DayKey], *, pipeline_version: str) -> dict[DayKey, tuple[dict[str, float],
                                                                                                  dict[str, float]]]:
-    """`day_totals` of several user-days in one query (the worker's once-per-batch day diff)."""
+    """Legacy and v2 totals of each user-day, from the diff row of each live log's current version, in
+    one query (the worker's once-per-batch day diff)."""
     out: dict[DayKey, tuple[dict[str, float], dict[str, float]]] = {
         d: ({f: 0.0 for f in FIELDS}, {f: 0.0 for f in FIELDS}) for d in days}
     if not days:
