@@ -71,3 +71,25 @@ def test_a_failed_run_without_dual_read_only_pages(engine: Engine, make_settings
     assert len(sent) == 1 and "visual regression failed in prod" in sent[0]["payload"]["summary"]
     with session_scope(make_sessionmaker(engine)) as s:
         assert s.scalars(select(PhaseEvent)).all() == []
+
+
+def test_a_second_failed_run_within_the_cool_down_pages_but_does_not_step_back_again(
+        engine: Engine, make_settings: Callable[..., Settings]) -> None:
+    """Runbook §3: one incident never unwinds the migration. A red visual suite re-run a minute later
+    (CI retries, or the next commit) must not take P3 -> P2 -> P1; the cool-down counts visual step-backs."""
+    sent: list[dict] = []
+    m = _migration(engine, make_settings(), sent)
+    with session_scope(make_sessionmaker(engine)) as s:
+        for name, value in (("NORMALIZE_V2_SHADOW", "on"), ("DUAL_WRITE_V2", "on"), ("DUAL_READ_V2", "100"),
+                            ("SWITCH_V2", "on")):
+            s.add(FeatureFlag(name=name, value=value, updated_at=NOW, updated_by="test"))
+    with session_scope(make_sessionmaker(engine)) as s:
+        first = record_visual_run(s, m, passed=False, env="stg", report="ci/4", now=NOW)
+    assert first.change is not None and (first.change.before.value, first.change.after.value) == ("P3", "P2")
+    later = NOW.replace(minute=2)
+    with session_scope(make_sessionmaker(engine)) as s:
+        second = record_visual_run(s, m, passed=False, env="stg", report="ci/5", now=later)
+    assert (second.paged, second.change) == (True, None)
+    with session_scope(make_sessionmaker(engine)) as s:
+        assert [(e.from_phase, e.to_phase) for e in s.scalars(select(PhaseEvent))] == [("P3", "P2")]
+    assert len(sent) == 2 and "cool-down" in sent[1]["payload"]["summary"]

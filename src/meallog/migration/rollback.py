@@ -93,6 +93,9 @@ class NullPager(Pager):
 Check = Callable[[Session], tuple[bool, str]]  # runs in the step-back transaction
 
 
+# The causes of automatic step-backs; each counts toward the one cool-down (a human's rollback does not).
+AUTOMATIC_CAUSES: tuple[str, ...] = ("alert", "nps", "visual")
+
 NO_PAGER = "no pager configured (set PAGERDUTY_EVENTS_URL and PAGERDUTY_ROUTING_KEY, or SLACK_WEBHOOK_URL)"
 
 
@@ -107,7 +110,7 @@ class RollbackProcedure:
     env: str = "local"  # METRIC_ENV: alerts of another env never act here
 
     def recently_rolled_back(self, s: Session, now: datetime) -> bool:
-        last = s.scalar(select(func.max(PhaseEvent.ts)).where(PhaseEvent.cause.in_(("alert", "nps")),
+        last = s.scalar(select(func.max(PhaseEvent.ts)).where(PhaseEvent.cause.in_(AUTOMATIC_CAUSES),
                                                                PhaseEvent.to_phase != PhaseEvent.from_phase))
         return last is not None and now - last < self.cooldown
 

@@ -29,8 +29,11 @@ def record_visual_run(s: Session, m: Migration, *, passed: bool, env: str, repor
         return VisualOutcome(passed=True, paged=False, change=None)
     why = f"visual regression failed in {env}: {report or 'no report path'}"
     if m.flags.snapshot(s).dual_read_percent() > 0:
-        change = m.procedure.step_back(s, cause="visual", actor="visual-regression", why=why, now=now)
-        return VisualOutcome(passed=False, paged=True, change=change)  # step_back pages
+        if not m.procedure.recently_rolled_back(s, now):
+            change = m.procedure.step_back(s, cause="visual", actor="visual-regression", why=why, now=now)
+            return VisualOutcome(passed=False, paged=True, change=change)  # step_back pages
+        why += (f"; not stepped back: an automatic step back happened less than {m.procedure.cooldown} ago "
+                "(cool-down)")
     m.procedure.pager.page(Page(summary=f"meallog {why}", dedup_key=f"meallog-visual-{env}-{now.date()}",
                                 details={"env": env, "report": report, "cause": "visual"}))
     return VisualOutcome(passed=False, paged=True, change=None)
