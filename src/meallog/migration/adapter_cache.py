@@ -25,14 +25,21 @@ class AdapterCache:
         self.hits = 0
         self.misses = 0
 
-    def view(self, row: MealLogV2, generation: int) -> LogView:
-        key = (row.log_id, row.log_version, row.pipeline_version, generation)
+    def get(self, key: CacheKey) -> LogView | None:
+        """The cached view of (log, version, pipeline, generation), or None: a read can check the
+        cache knowing only a record's version, before it loads (and decodes) the record."""
         with self._lock:
             cached = self._items.get(key)
             if cached is not None:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return cached
+            return cached
+
+    def view(self, row: MealLogV2, generation: int) -> LogView:
+        cached = self.get((row.log_id, row.log_version, row.pipeline_version, generation))
+        if cached is not None:
+            return cached
+        key = (row.log_id, row.log_version, row.pipeline_version, generation)
         view = adapt(row)
         with self._lock:
             self.misses += 1

@@ -53,14 +53,46 @@ class ReadPath:
         return sorted(views, key=lambda v: (v.eaten_at, v.id))
 
     # ---- mechanism ------------------------------------------------------------------------------
-    def _v2_rows(self, s: Session, ids: Sequence[int], *, any_pipeline: bool = False) -> list[MealLogV2]:
+    def _v2_rows(self, s: Session, ids: Sequence[int]) -> list[MealLogV2]:
+        """Every pipeline's v2 record of these logs (the rare path: no store holds the version)."""
         if not ids:
             return []
-        stmt = select(MealLogV2).where(MealLogV2.log_id.in_(ids))
-        if not any_pipeline:
-            stmt = stmt.where(MealLogV2.pipeline_version == self.pipeline_version)
-        rows = self.observer.savepoint(s, Operation.READ_V2, lambda: list(s.scalars(stmt)))
+        rows = self.observer.savepoint(
+            s, Operation.READ_V2, lambda: list(s.scalars(select(MealLogV2).where(MealLogV2.log_id.in_(ids)))))
         return rows or []
+
+    def _v2_at_version(self, s: Session, keys: Sequence[LogKey], generation: int) -> dict[int, LogView]:
+        """Adapter views of this pipeline's v2 records that hold each key's current version.
+
+        The versions are read first, with no record decoded; only the records the adapter cache lacks
+        are loaded. One savepoint around both: a v2 failure (error, missing table) returns nothing
+        and the caller serves legacy."""
+        if not keys:
+            return {}
+        version = {k.id: k.version for k in keys}
+        pipeline = self.pipeline_version
+
+        def load() -> dict[int, LogView]:
+            heads = s.execute(select(MealLogV2.log_id, MealLogV2.log_version).where(
+                MealLogV2.log_id.in_(list(version)), MealLogV2.pipeline_version == pipeline))
+            views: dict[int, LogView] = {}
+            missing: list[int] = []
+            for log_id, log_version in heads:
+                if log_version != version[log_id]:
+                    continue  # lags (or, for an instant, leads): legacy is served below
+                cached = self.adapter_cache.get((log_id, log_version, pipeline, generation))
+                if cached is None:
+                    missing.append(log_id)
+                else:
+                    views[log_id] = cached
+            if missing:
+                for row in s.scalars(select(MealLogV2).where(MealLogV2.log_id.in_(missing),
+                                                              MealLogV2.pipeline_version == pipeline)):
+                    if row.log_version == version[row.log_id]:  # re-checked: a write may have moved it
+                        views[row.log_id] = self.adapter_cache.view(row, generation)
+            return views
+
+        return self.observer.savepoint(s, Operation.READ_V2, load) or {}
 
     @staticmethod
     def _legacy_rows(s: Session, ids: Sequence[int]) -> dict[int, MealLog]:
@@ -70,14 +102,14 @@ class ReadPath:
 
     def _views(self, s: Session, fenced: Fenced, user: User, keys: list[LogKey]) -> list[LogView]:
         adapter = fenced.reads_through_adapter(user.id)
-        v2 = {r.log_id: r for r in self._v2_rows(s, [k.id for k in keys])} if adapter else {}
-        legacy = self._legacy_rows(s, [k.id for k in keys if not _at(v2.get(k.id), k)])
+        generation = fenced.flags.cache_generation
+        v2 = self._v2_at_version(s, keys, generation) if adapter else {}
+        legacy = self._legacy_rows(s, [k.id for k in keys if k.id not in v2])
         views, behind, adapted = [], [], []
         for key in keys:
-            row, old = v2.get(key.id), legacy.get(key.id)
-            if _at(row, key):
-                assert row is not None
-                views.append(self.adapter_cache.view(row, fenced.flags.cache_generation))
+            served, old = v2.get(key.id), legacy.get(key.id)
+            if served is not None:
+                views.append(served)
                 adapted.append((key.id, key.version))
             elif old is not None and old.version == key.version:
                 if adapter:  # the v2 record lags (inline v2 failed, or written before P1): legacy is the truth
@@ -85,7 +117,7 @@ class ReadPath:
                     behind.append(key)
                 views.append(legacy_view(old))
             else:
-                views.append(self._other_store(s, fenced, key, row, old))
+                views.append(self._other_store(s, fenced, key, old))
         if behind and fenced.plan.writes_v2:
             self._sync(s, behind)
         if adapted and fenced.phase is Phase.P2 and self.observer.sampled():
@@ -100,16 +132,17 @@ class ReadPath:
 
         self.observer.savepoint(s, Operation.ENQUEUE, add)
 
-    def _other_store(self, s: Session, fenced: Fenced, key: LogKey, row: MealLogV2 | None,
-                     old: MealLog | None) -> LogView:
+    def _other_store(self, s: Session, fenced: Fenced, key: LogKey, old: MealLog | None) -> LogView:
         """Neither the preferred store nor legacy holds the current version: look at every v2 record."""
-        rows = [r for r in self._v2_rows(s, [key.id], any_pipeline=True) if r.log_version == key.version]
-        if rows:
-            return self.adapter_cache.view(rows[0], fenced.flags.cache_generation)
+        rows = sorted(self._v2_rows(s, [key.id]), key=lambda r: r.log_version, reverse=True)
+        generation = fenced.flags.cache_generation
+        at = [r for r in rows if r.log_version == key.version]
+        if at:
+            return self.adapter_cache.view(at[0], generation)
         self.metrics.read_version_miss()
         log.error("no store holds the log's current version", log_id=key.id, version=key.version)
-        if row is not None and (old is None or row.log_version > old.version):
-            return self.adapter_cache.view(row, fenced.flags.cache_generation)
+        if rows and (old is None or rows[0].log_version > old.version):
+            return self.adapter_cache.view(rows[0], generation)
         if old is not None:
             return legacy_view(old)
         raise LogNotFound(f"log {key.id} not found")
@@ -128,7 +161,3 @@ class ReadPath:
                     enqueue(s, kind=JobKind.V2_SYNC, log_id=k.id, log_version=k.version, now=self.now())
 
         self.observer.savepoint(s, Operation.ENQUEUE, add)
-
-
-def _at(row: MealLogV2 | None, key: LogKey) -> bool:
-    return row is not None and row.log_version == key.version
