@@ -16,15 +16,16 @@ from typing import Any
 
 import structlog
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from meallog.errors import GateRed, InvalidInput, InvalidTransition
 from meallog.migration.adapter_cache import adapt
 from meallog.migration.fence import Fence
 from meallog.migration.flags import FlagStore, default_text, parse_value
-from meallog.migration.phases import PHASE_FLAG, Phase, index, next_phase, ramp_violation, step_back
+from meallog.migration.phases import PHASE_FLAG, PHASE_FLAGS, Phase, index, next_phase, ramp_violation, step_back
 from meallog.migration.records import put_legacy, state_of_v2
 from meallog.nutrition.dto import NutritionV1
+from meallog.store.db import is_postgres, session_scope
 from meallog.store.models import BackfillCursor, LogKey, MealLog, MealLogV2, PhaseEvent
 
 log = structlog.get_logger("meallog.migration")
@@ -38,7 +39,7 @@ class PhaseChange:
     before: Phase
     after: Phase
     flag: str | None
-    back_written: int = 0
+    back_written: int = 0  # report: `pre_copied` before the fence, `in_fence` inside it
     report: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -84,31 +85,57 @@ class PhaseControl:
     """Changes flags in phase order, inside the fence, and records what each change did."""
 
     def __init__(self, *, flags: FlagStore, fence: Fence, pipeline_version: str,
-                 on_change: Callable[[PhaseChange, str], None] | None = None) -> None:
+                 on_change: Callable[[PhaseChange, str], None] | None = None,
+                 sessions: sessionmaker[Session] | None = None, pre_copy_batch: int = 500) -> None:
         self.flags = flags
         self.fence = fence
         self.pipeline_version = pipeline_version
         # Called after a phase change is staged (same transaction), e.g. to invalidate caches.
         self.on_change = on_change
+        # For the pre-copy of a P3 exit (PostgreSQL): transactions of its own, before the fence.
+        self.sessions = sessions
+        self.pre_copy_batch = pre_copy_batch
+
+    def pre_copy(self, s: Session, name: str, now: datetime) -> int:
+        """Leaving P3: write back what P3 wrote so far *before* taking the fence, in short transactions
+        of their own beside the writers (each row an `upsert_newer`, so never a row moved back). The
+        fenced back-write then has only the logs written since, and writes wait milliseconds, not the
+        whole back-write. PostgreSQL only: SQLite has one writer, and this transaction may hold it."""
+        if self.sessions is None or name not in PHASE_FLAGS or not is_postgres(s):
+            return 0
+        with session_scope(self.sessions) as probe:
+            if self.fence.phase(probe) is not Phase.P3:
+                return 0
+        total = 0
+        while True:
+            with session_scope(self.sessions) as batch:
+                n = back_write(batch, pipeline_version=self.pipeline_version, now=now, limit=self.pre_copy_batch)
+            total += n
+            if n * 2 < self.pre_copy_batch:  # what is left is the writers' churn: the fence takes it
+                return total
 
     def status(self, s: Session) -> Phase:
         return self.fence.phase(s)
 
     def set_flag(self, s: Session, name: str, value: str | int | bool, *, actor: str, why: str | None,
                  now: datetime, cause: str = "manual", forced: bool = False) -> PhaseChange:
+        pre = self.pre_copy(s, name, now)
         before = Phase(self.fence.exclusive(s).phase)
         new = parse_value(name, value)
         values = self.flags.snapshot(s).values
         self.flags.set(s, name, new, actor=actor, why=_audited(why, forced), now=now)  # checks the order
         self._check_ramp(values, name, new, forced=forced, why=why)  # raising rolls the change back
-        return self._transition(s, before, name, actor=actor, why=why, now=now, cause=cause, forced=forced)
+        return self._transition(s, before, name, actor=actor, why=why, now=now, cause=cause, forced=forced,
+                                pre_copied=pre)
 
     def unset_flag(self, s: Session, name: str, *, actor: str, why: str | None, now: datetime) -> PhaseChange:
+        pre = self.pre_copy(s, name, now)
         before = Phase(self.fence.exclusive(s).phase)
         values = self.flags.snapshot(s).values
         self.flags.unset(s, name, actor=actor, why=why, now=now)
         self._check_ramp(values, name, default_text(self.flags.settings, name), forced=False, why=why)
-        return self._transition(s, before, name, actor=actor, why=why, now=now, cause="manual", forced=False)
+        return self._transition(s, before, name, actor=actor, why=why, now=now, cause="manual", forced=False,
+                                pre_copied=pre)
 
     @staticmethod
     def _check_ramp(values: Mapping[str, str], name: str, new: str, *, forced: bool, why: str | None) -> None:
@@ -121,7 +148,7 @@ class PhaseControl:
             raise InvalidInput("--force needs --why: a forced change is audited", field="why")
 
     def _transition(self, s: Session, before: Phase, flag: str, *, actor: str, why: str | None, now: datetime,
-                    cause: str, forced: bool) -> PhaseChange:
+                    cause: str, forced: bool, pre_copied: int = 0) -> PhaseChange:
         after = self.flags.snapshot(s).phase
         back = 0
         if before is Phase.P3 and after is not Phase.P3:
@@ -129,16 +156,19 @@ class PhaseControl:
         if index(before) < index(Phase.P1) <= index(after):
             _reset_backfill(s, now)  # entering P1: the backfill walks every log again (stale ones too)
         self.fence.move(s, phase=after, now=now)
-        change = PhaseChange(before=before, after=after, flag=flag, back_written=back)
+        in_fence, back = back, back + pre_copied
+        change = PhaseChange(before=before, after=after, flag=flag, back_written=back,
+                             report={"pre_copied": pre_copied, "in_fence": in_fence} if back else {})
         if change.changed:
             if before is Phase.P2 and after is not Phase.P3:
                 # Runbook §8 rollback: disabling DUAL_READ_V2 invalidates the adapter cache everywhere.
                 self.flags.bump_cache_generation(s, actor=actor, now=now)
             s.add(PhaseEvent(ts=now, from_phase=before.value, to_phase=after.value, cause=cause, actor=actor,
-                             reason=why, forced=forced, report={"flag": flag, "back_written": back}))
+                             reason=why, forced=forced,
+                             report={"flag": flag, "back_written": back, **change.report}))
             s.flush()
             log.warning("phase change", from_phase=before.value, to_phase=after.value, cause=cause, actor=actor,
-                        reason=why, forced=forced, flag=flag, back_written=back)
+                        reason=why, forced=forced, flag=flag, back_written=back, **change.report)
             if self.on_change:
                 self.on_change(change, cause)
         return change

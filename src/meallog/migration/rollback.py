@@ -131,7 +131,7 @@ class RollbackProcedure:
         event = s.scalars(select(PhaseEvent).order_by(PhaseEvent.id.desc()).limit(1)).first()
         if event is not None:
             event.report = {**(event.report or {}), **report}
-        return PhaseChange(change.before, change.after, change.flag, change.back_written, report)
+        return PhaseChange(change.before, change.after, change.flag, change.back_written, {**change.report, **report})
 
 def _run_check(check: Check, s: Session) -> dict[str, Any]:
     try:

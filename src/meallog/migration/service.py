@@ -56,7 +56,7 @@ def build_migration(settings: Settings, *, sessions: sessionmaker[Session], metr
 
     fence = Fence(flags=flags, metrics=metrics)
     control = PhaseControl(flags=flags, fence=fence, pipeline_version=settings.shadow_pipeline_version,
-                           on_change=on_change)
+                           on_change=on_change, sessions=sessions)
     thresholds = Thresholds()
     pager = pager or Pager(pagerduty_url=settings.pagerduty_events_url, routing_key=settings.pagerduty_routing_key,
                            slack_url=settings.slack_webhook_url)
