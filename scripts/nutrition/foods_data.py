@@ -212,7 +212,7 @@ def define(mext, usda, composed):
          "yogurt|yoghurt|plain yogurt|plain yoghurt|yogurts",
          "dairy", "13025", "＜牛乳及び乳製品＞　（発酵乳・乳酸菌飲料）　ヨーグルト　全脂無糖",
          56, 3.6, 3.0, 4.9,
-         portions="個=100|cup=100|カップ=100", default_g=100)
+         portions="個=100|cup=100|カップ=100|serving@en=170|container@en=170", default_g=100)
     # ------------------------------------------------------------------ fat / condiment
     mext("butter", "バター", "Butter",
          "バター|ばたー|有塩バター",
@@ -351,14 +351,14 @@ def define_batch1_dishes(mext, usda, composed):
          portions="かけ=20|皿分=20|piece=20", default_g=20)
     composed("karaage", "唐揚げ", "Karaage (Japanese fried chicken)",
              "唐揚げ|からあげ|から揚げ|カラアゲ|鶏の唐揚げ|鶏唐揚げ|鶏のから揚げ|とりから|ザンギ",
-             "karaage|japanese fried chicken|fried chicken|chicken karaage",
+             "karaage|japanese fried chicken|~fried chicken|chicken karaage",
              "dish",
              [("chicken_thigh", 100), ("potato_starch", 8), ("soy_sauce", 6), ("vegetable_oil", 8)],
              "Recipe (assumption): raw chicken thigh 100 g, potato starch 8 g, soy sauce 6 g, frying oil absorbed 8 g; weights as raw ingredients (no cooking loss)",
              portions="個=30|piece=30|皿=150|人前=150|plate=150", default_g=150)
     composed("curry_rice", "カレーライス", "Japanese curry rice",
-             "カレーライス|かれーらいす|カレー|ライスカレー|ポークカレー|カレーライス並",
-             "curry rice|curry|japanese curry|curry and rice|curry with rice",
+             "カレーライス|かれーらいす|~カレー|ライスカレー|ポークカレー|カレーライス並",
+             "curry rice|~curry|japanese curry|curry and rice|curry with rice",
              "dish",
              [("rice_cooked", 200), ("pork_loin", 40), ("onion", 50), ("potato", 40),
               ("carrot", 20), ("curry_roux", 20), ("vegetable_oil", 4), ("water", 100)],
@@ -785,11 +785,16 @@ def define_batch3_dishes(mext, usda, composed):
       [("rice_cooked", 100), ("tuna_canned_oil", 12), ("mayonnaise", 6), ("nori", 1.5)],
       "Recipe (assumption): rice 100 g, canned tuna in oil 12 g, mayonnaise 6 g, nori 1.5 g",
       portions="個=119.5|piece=119.5")
-    C("sandwich", "サンドイッチ（ハム・卵）", "Ham and egg sandwich", "サンドイッチ|サンドウィッチ|サンド|ハムサンド|たまごサンド|ミックスサンド",
-      "sandwich|sandwiches|ham sandwich|egg sandwich|ham and egg sandwich", "dish",
+    C("sandwich", "サンドイッチ（ハム・卵）", "Ham and egg sandwich", "~サンドイッチ|~サンドウィッチ|~サンド|~ハムサンド|ミックスサンド",
+      "~sandwich|~sandwiches|~ham sandwich|ham and egg sandwich", "dish",
       [("bread_shokupan", 80), ("ham", 20), ("egg_boiled", 25), ("mayonnaise", 8), ("lettuce", 10), ("butter", 4)],
       "Recipe (assumption): bread 80 g, ham 20 g, boiled egg 25 g, mayonnaise 8 g, lettuce 10 g, butter 4 g",
       portions="個=147|piece=147|パック=147|人前=147")
+    C("egg_sandwich", "たまごサンド", "Egg salad sandwich", "たまごサンド|玉子サンド|卵サンド|タマゴサンド|エッグサンド",
+      "egg sandwich|egg salad sandwich|egg mayo sandwich", "dish",
+      [("bread_shokupan", 60), ("egg_boiled", 50), ("mayonnaise", 10)],
+      "Recipe (assumption), one konbini pack of two halves: two thin slices of bread 60 g, chopped boiled egg 50 g, mayonnaise 10 g",
+      portions="個=120|piece=120|パック=120|人前=120")
     C("cheeseburger", "チーズバーガー", "Cheeseburger", "チーズバーガー|ちーずばーがー",
       "cheeseburger|cheeseburgers|cheese burger", "dish",
       [("hamburger", 78), ("cheese_processed", 18)],
@@ -1093,6 +1098,18 @@ def define_batch4_everyday(mext, usda, composed):
 def define_batch5_everyday(mext, usda, composed):
     """More everyday dishes and drinks of the realistic set: spirits, pasta, bakery, sweets, Western plates."""
     C = composed
+    usda("protein_powder", "プロテイン（ホエイ）", "Whey protein powder",
+         "プロテイン|ぷろていん|プロテインパウダー|ホエイプロテイン|ホエイ|プロテイン粉末",
+         "protein powder|whey protein|whey protein powder|whey|protein scoop", "dairy", "SR", 173180,
+         "Beverages, Protein powder whey based",
+         352, 78.1, 1.56, 6.25,
+         portions="杯=30|スクープ=30|scoop=30|serving@en=30|回分=30|食=30", default_g=30)
+    C("protein_with_milk", "プロテイン（牛乳割り）", "Whey protein shake with milk",
+      "プロテイン牛乳割り|プロテインの牛乳割り|牛乳割りプロテイン|プロテインミルク|プロテイン（牛乳）",
+      "protein shake with milk|protein with milk|whey with milk", "drink",
+      [("protein_powder", 30), ("milk", 206)],
+      "Recipe (assumption), one shaker: whey protein powder 30 g (one scoop) in 200 ml of whole milk (206 g)",
+      portions="杯=236|本=236|glass=236|cup=236|shaker=236", default_g=236, density=1.04)
     mext("whisky", "ウイスキー", "Whisky", "ウイスキー|ウィスキー|ウヰスキー|ういすきー",
          "whisky|whiskey|scotch|bourbon", "alcohol", "16016", "＜アルコール飲料類＞　（蒸留酒類）　ウイスキー",
          234, 0, 0, 0, 33.4, portions="ショット=30|shot=30|杯=30|glass=45|ダブル=60", default_g=30, density=0.95)
@@ -1100,7 +1117,7 @@ def define_batch5_everyday(mext, usda, composed):
          "shochu", "alcohol", "16015", "＜アルコール飲料類＞　（蒸留酒類）　しょうちゅう　単式蒸留しょうちゅう",
          144, 0, 0, 0, 20.5, portions="杯=60|glass=60|合=180", default_g=60, density=0.97)
     mext("white_wine", "白ワイン", "White wine", "白ワイン|しろワイン|白ぶどう酒",
-         "white wine|chardonnay|sauvignon blanc", "alcohol", "16011", "＜アルコール飲料類＞　（醸造酒類）　ぶどう酒　白",
+         "white wine|chardonnay|sauvignon blanc", "alcohol", "16010", "＜アルコール飲料類＞　（醸造酒類）　ぶどう酒　白",
          75, 0.1, 0, 2.0, 9.1, portions="杯=124|グラス=124|glass=150|bottle=750", default_g=124, density=0.99)
     usda("maple_syrup", "メープルシロップ", "Maple syrup", "メープルシロップ|メイプルシロップ",
          "maple syrup", "condiment", "SR", 169661, "Syrups, maple",

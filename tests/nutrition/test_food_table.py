@@ -76,7 +76,7 @@ def test_required_fields_and_enums():
         assert BASIS_BY_SOURCE[r["source"]] == r["energy_basis"], r["food_id"]
         assert r["modified"] in ("true", "false")
         assert r["zero_calorie"] in ("true", "false")
-        assert r["table_version"] == "2026.11"
+        assert r["table_version"] == "2026.12"
         assert (r["modified"] == "true") == (r["source"] == "COMPOSED"), r["food_id"]
 
 

@@ -71,6 +71,11 @@ _WORDS_WITH_SEP = re.compile(
     r"half and half|surf and turf|sweet and sour)(?![a-z])",
     re.IGNORECASE,
 )
+# "カレーライス 1皿 ビール 500ml": a space after an amount starts the next item when that item has its own
+# amount ("トースト 2枚 バター" stays one item: butter has no amount of its own).
+_ENDS_WITH_AMOUNT = re.compile(rf"(?:{_NUM})\s*(?:{_UNIT_ALT})?$", re.IGNORECASE)
+_HAS_DIGIT = re.compile(r"\d")
+_UNIT_START = re.compile(rf"(?:{_UNIT_ALT})(?![a-z])", re.IGNORECASE)
 _EMOJI_CATEGORIES = frozenset({"So", "Cf", "Cs", "Co"})
 _FILL_TAIL = re.compile(r"(?:を食べた|を飲んだ|食べた|飲んだ|を|は|の|を少し|です|でした|\.)+$")
 
@@ -137,7 +142,22 @@ def split_items(text: str, table: FoodTable) -> list[str]:
         parts.append(text[last:m.start()])
         last = m.end()
     parts.append(text[last:])
-    return [p.strip() for p in parts if p.strip() and normalize_name(p)]
+    return [q.strip() for p in parts for q in _split_after_amounts(p) if q.strip() and normalize_name(q)]
+
+
+def _split_after_amounts(part: str) -> list[str]:
+    """One phrase per "name amount" pair of a part written with spaces only ("ご飯 1杯 味噌汁 1杯")."""
+    out: list[str] = []
+    start = 0
+    for m in re.finditer(r"\s+", part):
+        left, right = part[start:m.start()], part[m.end():]
+        if (_ENDS_WITH_AMOUNT.search(left) and not _ENDS_WITH_AMOUNT.fullmatch(left.strip())
+                and right[:1] and not right[:1].isdigit() and _HAS_DIGIT.search(right)
+                and not _UNIT_START.match(right)):
+            out.append(left)
+            start = m.end()
+    out.append(part[start:])
+    return out
 
 
 def _strip_words(s: str, words: dict[str, float] | tuple[str, ...]) -> tuple[str, float]:
@@ -237,7 +257,7 @@ def _read(text: str, table: FoodTable) -> tuple[str, float | None, str | None, F
 
 def _sizeable(found: FoodMatch) -> bool:
     """A size word sizes a food the table knows for sure or as a parent, never a product or a guess."""
-    return found.food is not None and found.how in ("alias", "parent") and not found.food.zero_calorie
+    return found.food is not None and found.how in ("alias", "variant", "parent") and not found.food.zero_calorie
 
 
 def parse_phrase(raw: str, table: FoodTable) -> Phrase:
