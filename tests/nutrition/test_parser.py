@@ -106,3 +106,10 @@ def test_issue_names_keep_their_words(table) -> None:  # type: ignore[no-untyped
     assert [p.name for p in parse_text("のり弁", table)] == ["のり弁"]
     assert [p.name for p in parse_text("とんこつラーメン", table)] == ["とんこつラーメン"]
     assert [(p.name, p.quantity, p.unit) for p in parse_text("たこ焼き 8個", table)] == [("たこ焼き", 8.0, "個")]
+
+
+def test_an_english_plural_of_a_one_piece_serving_is_two(table) -> None:  # type: ignore[no-untyped-def]
+    assert items("eggs and toast", table) == [("egg_raw", 2.0, None), ("bread_shokupan", None, None)]
+    assert items("bananas", table) == [("banana", 2.0, None)]
+    assert items("pancakes", table) == [("pancake", None, None)]  # its serving is already a stack
+    assert items("egg", table) == [("egg_raw", None, None)]

@@ -260,10 +260,23 @@ def _sizeable(found: FoodMatch) -> bool:
     return found.food is not None and found.how in ("alias", "variant", "parent") and not found.food.zero_calorie
 
 
+def _plural_of_a_piece(name: str, found: FoodMatch) -> bool:
+    """An English plural with no number ("eggs") of a food whose serving is one piece means two pieces
+    (a plural of a food whose serving is already several, "pancakes", keeps its serving)."""
+    food, low = found.food, name.strip().casefold()
+    if food is None or found.how != "alias" or not low.isascii() or " " in low or not low.endswith("s"):
+        return False
+    singular = {normalize_name(a) for a in food.aliases_en}
+    stems = {low[:-1], low[:-2]} if low.endswith("es") else {low[:-1]}
+    pieces = [g for k, g in food.portions if k.split("@")[0] == "piece"]
+    return bool(stems & singular) and bool(pieces) and food.default_portion_g <= min(pieces)
+
+
 def parse_phrase(raw: str, table: FoodTable) -> Phrase:
     whole = exact(_clean(raw), table)
     if whole.food is not None:  # the whole phrase is a name: "big mac meal" holds no size word
-        return Phrase(raw=raw, name=_clean(raw), quantity=None, unit=None, found=whole)
+        two = 2.0 if _plural_of_a_piece(_clean(raw), whole) else None  # "eggs and toast": two eggs
+        return Phrase(raw=raw, name=_clean(raw), quantity=two, unit=None, found=whole)
     text, cup = _drink_size(raw)
     sized, size = _strip_words(text, SIZE_WORDS)
     halved, half = _strip_words(sized, HALF_WORDS)
@@ -283,6 +296,8 @@ def parse_phrase(raw: str, table: FoodTable) -> Phrase:
     if unit is None and qty is None and name.startswith("半") and table.lookup(name[1:]) is not None:
         name, half = name[1:], half * 0.5
         found = exact(name, table)
+    if qty is None and unit is None and _plural_of_a_piece(name, found):  # "eggs and toast": two eggs
+        qty = 2.0
     if cup is not None and unit is None:
         unit = cup
     factor = size * half
