@@ -379,11 +379,11 @@ def define_batch2(mext, usda, composed):
     M("oatmeal", "オートミール", "Oatmeal (rolled oats, dry)", "オートミール|おーとみーる|オーツ|オーツ麦",
       "oatmeal|oats|rolled oats|porridge oats", "grain", "01004", "えんばく　オートミール",
       350, 13.7, 5.7, 69.1, portions="大さじ=6|cup=80|カップ=80|杯=30|serving@en=40", default_g=30)
-    M("cornflakes", "コーンフレーク", "Corn flakes", "コーンフレーク|こーんふれーく|シリアル",
-      "corn flakes|cornflakes|cereal|breakfast cereal", "grain", "01137", "とうもろこし　コーンフレーク",
+    M("cornflakes", "コーンフレーク", "Corn flakes", "コーンフレーク|こーんふれーく|~シリアル",
+      "corn flakes|cornflakes|~cereal|~breakfast cereal", "grain", "01137", "とうもろこし　コーンフレーク",
       380, 7.8, 1.7, 83.6, portions="杯=40|bowl=40|cup=25", default_g=40)
-    M("pasta_boiled", "パスタ（ゆで）", "Spaghetti, boiled", "パスタ|スパゲッティ|スパゲティ|スパゲッティー|ゆでパスタ|マカロニ",
-      "pasta|spaghetti|macaroni|boiled pasta|cooked pasta|noodles", "noodle", "01064",
+    M("pasta_boiled", "パスタ（ゆで）", "Spaghetti, boiled", "~パスタ|スパゲッティ|スパゲティ|スパゲッティー|ゆでパスタ|マカロニ",
+      "~pasta|spaghetti|macaroni|boiled pasta|cooked pasta|~noodles", "noodle", "01064",
       "こむぎ　［マカロニ・スパゲッティ類］　マカロニ・スパゲッティ　ゆで",
       150, 5.8, 0.9, 32.2, portions="人前=240|皿=240|plate=240|cup=140|serving=240", default_g=240)
     M("pasta_dry", "パスタ（乾）", "Spaghetti, dry", "乾燥パスタ|パスタ乾麺|スパゲッティ乾麺|乾麺パスタ",
@@ -680,7 +680,7 @@ def define_batch2(mext, usda, composed):
       "Alcoholic beverage, beer, regular, all", 43, 0.46, 0, 3.55, None,
       portions="缶=351|can=356|ロング缶=502|中ジョッキ=351|ジョッキ=351|大瓶=637|中瓶=502|瓶=502|杯=351|glass=351|pint=475|bottle=356",
       default_g=351, density=1.003)
-    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|ワイン", "wine|red wine|wines",
+    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|~ワイン", "~wine|red wine|~wines",
       "alcohol", "SR", 173190, "Alcoholic beverage, wine, table, red", 85, 0.07, 0, 2.61, None,
       portions="杯=124|glass=149|グラス=124|bottle=746|本=746", default_g=124, density=0.994)
     M("sake", "日本酒", "Sake (futsushu)", "日本酒|にほんしゅ|清酒|お酒|酒|冷酒|熱燗",
@@ -690,8 +690,8 @@ def define_batch2(mext, usda, composed):
 
 def define_batch3_dishes(mext, usda, composed):
     C = composed
-    usda("pizza", "ピザ", "Cheese pizza", "ピザ|ぴざ|ピッツァ|チーズピザ|マルゲリータ",
-         "pizza|pizzas|cheese pizza|slice of pizza|pizza slice|pizza slices", "dish", "SR", 170317,
+    usda("pizza", "ピザ", "Cheese pizza", "~ピザ|~ぴざ|~ピッツァ|チーズピザ|マルゲリータ",
+         "~pizza|~pizzas|cheese pizza|~slice of pizza|~pizza slice|~pizza slices", "dish", "SR", 170317,
          "Pizza, cheese topping, regular crust, frozen, cooked", 268, 10.36, 12.28, 29.02,
          portions="切れ=81|枚=81|slice=81|piece=81|slice@en=107|piece@en=107|serving@en=214", default_g=162)
     C("tonkatsu", "とんかつ", "Tonkatsu (breaded pork cutlet)", "とんかつ|トンカツ|豚カツ|ロースカツ|ロースかつ|カツ",
@@ -724,8 +724,8 @@ def define_batch3_dishes(mext, usda, composed):
       [("rice_cooked", 250), ("tonkatsu", 120), ("egg_raw", 100), ("onion", 40), ("soy_sauce", 12), ("mirin", 12), ("sugar", 4), ("dashi", 60)],
       "Recipe (assumption): rice 250 g, tonkatsu 120 g, 2 eggs 100 g, onion 40 g, soy sauce 12 g, mirin 12 g, sugar 4 g, dashi 60 g",
       portions="杯=598|丼=598|bowl=598|人前=598")
-    C("ramen", "ラーメン（醤油）", "Shoyu ramen", "ラーメン|らーめん|拉麺|醤油ラーメン|しょうゆラーメン|中華そば|らぁめん",
-      "ramen|ramen noodles soup|shoyu ramen|ramen bowl|bowl of ramen", "dish",
+    C("ramen", "ラーメン（醤油）", "Shoyu ramen", "~ラーメン|~らーめん|~拉麺|醤油ラーメン|しょうゆラーメン|中華そば|~らぁめん",
+      "~ramen|~ramen noodles soup|shoyu ramen|~ramen bowl|~bowl of ramen", "dish",
       [("chuka_men_raw", 120), ("water", 350), ("soy_sauce", 20), ("chicken_stock_granules", 5), ("pork_belly", 30),
        ("negi", 10), ("bean_sprouts", 30), ("nori", 1), ("vegetable_oil", 5)],
       "Recipe (assumption): raw ramen noodles 120 g, water 350 g, soy sauce 20 g, chicken stock granules 5 g, pork belly 30 g (chashu), negi 10 g, bean sprouts 30 g, nori 1 g, oil 5 g; whole soup counted",
@@ -815,8 +815,8 @@ def define_batch3_dishes(mext, usda, composed):
       [("lettuce", 100), ("parmesan", 8), ("bread_shokupan", 10), ("bacon", 10), ("mayonnaise", 10), ("olive_oil", 8)],
       "Recipe (assumption): lettuce 100 g, parmesan 8 g, croutons (bread) 10 g, bacon 10 g, mayonnaise 10 g, olive oil 8 g",
       portions="皿=146|人前=146|bowl=146|plate=146")
-    C("green_salad", "グリーンサラダ", "Green salad", "サラダ|グリーンサラダ|野菜サラダ|さらだ|ミックスサラダ",
-      "salad|green salad|side salad|garden salad|salads", "dish",
+    C("green_salad", "グリーンサラダ", "Green salad", "~サラダ|グリーンサラダ|野菜サラダ|~さらだ|ミックスサラダ",
+      "~salad|green salad|side salad|garden salad|~salads", "dish",
       [("lettuce", 40), ("cucumber", 30), ("tomato", 50), ("cabbage", 20), ("olive_oil", 5), ("vinegar", 5), ("salt", 0.5)],
       "Recipe (assumption): lettuce 40 g, cucumber 30 g, tomato 50 g, cabbage 20 g, olive oil 5 g, vinegar 5 g, salt 0.5 g",
       portions="皿=150.5|人前=150.5|bowl=150.5|plate=150.5")
@@ -1132,8 +1132,8 @@ def define_batch5_everyday(mext, usda, composed):
       [("shochu", 60), ("water", 120)],
       "Recipe (assumption): shochu 60 g with water 120 g",
       portions="杯=180|グラス=180|glass=180", default_g=180, density=1.0)
-    C("lemon_sour", "レモンサワー", "Lemon sour (chuhai)", "レモンサワー|チューハイ|酎ハイ|サワー|レモンハイ|缶チューハイ",
-      "lemon sour|chuhai|shochu highball", "alcohol",
+    C("lemon_sour", "レモンサワー", "Lemon sour (chuhai)", "レモンサワー|~チューハイ|~酎ハイ|~サワー|レモンハイ|~缶チューハイ",
+      "lemon sour|~chuhai|~shochu highball", "alcohol",
       [("shochu", 60), ("sugar", 12), ("water", 278)],
       "Recipe (assumption), one 350 ml glass or can: shochu 60 g, sugar 12 g, soda and lemon as water 278 g",
       portions="杯=350|グラス=350|glass=350|ジョッキ=350|缶=350|can=350", default_g=350, density=1.0)

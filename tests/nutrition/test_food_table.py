@@ -49,7 +49,8 @@ def _f(value: str) -> float:
 
 
 def normalize_alias(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    """An alias as the loader keys it; a leading "~" (a family name) is no part of it."""
+    text = unicodedata.normalize("NFKC", text).casefold().strip().removeprefix("~").strip()
     return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in text)
 
 

@@ -167,7 +167,12 @@ def test_an_absurd_amount_is_capped_and_tagged(offline: OfflineProvider) -> None
 @pytest.mark.parametrize("text, food_id", [("カレー", "curry_rice"), ("curry", "curry_rice"),
                                            ("fried chicken", "karaage"), ("カップラーメン", "nissin_cup_noodle"),
                                            ("instant ramen", "nissin_cup_noodle"), ("サンドイッチ", "sandwich"),
-                                           ("ハムサンド", "sandwich")])
+                                           ("ハムサンド", "sandwich"), ("ラーメン", "ramen"), ("ramen", "ramen"),
+                                           ("ワイン", "red_wine"), ("wine", "red_wine"), ("サラダ", "green_salad"),
+                                           ("salad", "green_salad"), ("パスタ", "pasta_boiled"),
+                                           ("noodles", "pasta_boiled"), ("ピザ", "pizza"), ("pizza", "pizza"),
+                                           ("酎ハイ", "lemon_sour"), ("サワー", "lemon_sour"),
+                                           ("シリアル", "cornflakes"), ("cereal", "cornflakes")])
 def test_a_name_for_a_whole_family_is_one_variant_estimated(offline: OfflineProvider, text: str,
                                                             food_id: str) -> None:
     """カレー is curry rice, curry udon or curry bread; the table's row is one of them: never ``ok``."""
@@ -178,7 +183,10 @@ def test_a_name_for_a_whole_family_is_one_variant_estimated(offline: OfflineProv
 
 def test_the_variant_itself_stays_ok(offline: OfflineProvider) -> None:
     for text, food_id in [("カレーライス", "curry_rice"), ("唐揚げ", "karaage"),
-                          ("カップヌードル", "nissin_cup_noodle"), ("ミックスサンド", "sandwich")]:
+                          ("カップヌードル", "nissin_cup_noodle"), ("ミックスサンド", "sandwich"),
+                          ("醤油ラーメン", "ramen"), ("赤ワイン", "red_wine"), ("グリーンサラダ", "green_salad"),
+                          ("スパゲッティ", "pasta_boiled"), ("チーズピザ", "pizza"), ("レモンサワー", "lemon_sour"),
+                          ("コーンフレーク", "cornflakes")]:
         (item,) = v2(offline, text).items
         assert item.food_id == food_id and item.status == "ok", text
 
