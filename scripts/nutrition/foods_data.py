@@ -909,7 +909,7 @@ def define_batch4_everyday(mext, usda, composed):
          "soba|soba noodles|buckwheat noodles", "noodle", "01128", "そば　そば　ゆで",
          130, 4.8, 1.0, 26.0, portions="玉=180|人前=200|杯=200|bowl=200", default_g=200)
     mext("octopus_boiled", "たこ（ゆで）", "Octopus, boiled", "たこ|タコ|蛸|ゆでだこ|茹でダコ",
-         "octopus|boiled octopus", "fish", "10362", "＜たこ類＞　まだこ　ゆで",
+         "octopus|boiled octopus", "fish", "10362", "＜いか・たこ類＞　（たこ類）　まだこ　ゆで",
          91, 21.7, 0.7, 0.1, portions="個=10|piece=10", default_g=50)
     usda("blueberries", "ブルーベリー", "Blueberries", "ブルーベリー|ぶるーべりー",
          "blueberries|blueberry|fresh blueberries", "fruit", "SR", 171711, "Blueberries, raw",
