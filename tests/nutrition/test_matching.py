@@ -217,3 +217,16 @@ def test_a_shop_before_no_names_the_dish_that_follows(offline: OfflineProvider, 
     (item,) = v2(offline, "スタバのラテ グランデ").items
     assert item.food_id == "cafe_latte" and item.status == "estimated" and item.grams == pytest.approx(470 * 1.025,
                                                                                                         abs=1)
+
+
+def test_provider_numbers_beat_a_family_names_one_member() -> None:
+    from meallog.nutrition.types import ProviderItem, ProviderResult
+
+    def one(item: ProviderItem) -> RecordV2:
+        return normalize(ProviderResult(items=(item,), provider="gemini", model="m"), options=V2Options(),
+                         pipeline_version="t")
+
+    with_numbers = one(ProviderItem(name="カレー", kcal=700, protein_g=20, fat_g=25, carbs_g=95)).items[0]
+    assert with_numbers.food_id is None and with_numbers.kcal == 700 and "provider_values" in with_numbers.tags
+    bare = one(ProviderItem(name="カレー")).items[0]
+    assert bare.food_id == "curry_rice" and bare.status == "estimated" and TAG_VARIANT in bare.tags
