@@ -6,7 +6,9 @@ name the table knows (豆腐とわかめの味噌汁, "bacon and eggs") or a wor
 and emoji are dropped; containers resolve ("350ml缶" is 350 ml, "茶碗1杯" is 1 杯). Quantities may
 come before or after the name ("2 eggs", "卵 2個", "卵2個", "1杯のご飯", "egg x2"); ASCII and
 full-width digits, decimals, fractions (1/2, ½), 半分 / half, 大盛り / large (x1.5), 小盛り / small
-(x0.7), the last only before a food they can size ("big mac meal" is a product).
+(x0.7), the last only before a food they can size ("big mac meal" is a product). Items joined by a
+space only are split after an amount when the next one has its own ("カレーライス 1皿 ビール 500ml"),
+and an English plural without a number of a food served by the piece is two ("eggs and toast").
 """
 
 from __future__ import annotations
@@ -256,7 +258,8 @@ def _read(text: str, table: FoodTable) -> tuple[str, float | None, str | None, F
 
 
 def _sizeable(found: FoodMatch) -> bool:
-    """A size word sizes a food the table knows for sure or as a parent, never a product or a guess."""
+    """A size word sizes a food the table knows (an alias, a family name's member, a parent), never a product
+    or a typo's guess."""
     return found.food is not None and found.how in ("alias", "variant", "parent") and not found.food.zero_calorie
 
 
