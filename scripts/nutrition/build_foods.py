@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "meallog" / "nutrition" / "data" / "foods.csv"
-TABLE_VERSION = "2026.11"
+TABLE_VERSION = "2026.12"
 COLUMNS = [
     "food_id", "name_ja", "name_en", "aliases_ja", "aliases_en", "category",
     "kcal", "protein_g", "fat_g", "carbs_g", "alcohol_g", "energy_basis",

@@ -212,7 +212,7 @@ def define(mext, usda, composed):
          "yogurt|yoghurt|plain yogurt|plain yoghurt|yogurts",
          "dairy", "13025", "＜牛乳及び乳製品＞　（発酵乳・乳酸菌飲料）　ヨーグルト　全脂無糖",
          56, 3.6, 3.0, 4.9,
-         portions="個=100|cup=100|カップ=100", default_g=100)
+         portions="個=100|cup=100|カップ=100|serving@en=170|container@en=170", default_g=100)
     # ------------------------------------------------------------------ fat / condiment
     mext("butter", "バター", "Butter",
          "バター|ばたー|有塩バター",
@@ -351,14 +351,14 @@ def define_batch1_dishes(mext, usda, composed):
          portions="かけ=20|皿分=20|piece=20", default_g=20)
     composed("karaage", "唐揚げ", "Karaage (Japanese fried chicken)",
              "唐揚げ|からあげ|から揚げ|カラアゲ|鶏の唐揚げ|鶏唐揚げ|鶏のから揚げ|とりから|ザンギ",
-             "karaage|japanese fried chicken|fried chicken|chicken karaage",
+             "karaage|japanese fried chicken|~fried chicken|chicken karaage",
              "dish",
              [("chicken_thigh", 100), ("potato_starch", 8), ("soy_sauce", 6), ("vegetable_oil", 8)],
              "Recipe (assumption): raw chicken thigh 100 g, potato starch 8 g, soy sauce 6 g, frying oil absorbed 8 g; weights as raw ingredients (no cooking loss)",
              portions="個=30|piece=30|皿=150|人前=150|plate=150", default_g=150)
     composed("curry_rice", "カレーライス", "Japanese curry rice",
-             "カレーライス|かれーらいす|カレー|ライスカレー|ポークカレー|カレーライス並",
-             "curry rice|curry|japanese curry|curry and rice|curry with rice",
+             "カレーライス|かれーらいす|~カレー|ライスカレー|ポークカレー|カレーライス並",
+             "curry rice|~curry|japanese curry|curry and rice|curry with rice",
              "dish",
              [("rice_cooked", 200), ("pork_loin", 40), ("onion", 50), ("potato", 40),
               ("carrot", 20), ("curry_roux", 20), ("vegetable_oil", 4), ("water", 100)],
@@ -379,11 +379,11 @@ def define_batch2(mext, usda, composed):
     M("oatmeal", "オートミール", "Oatmeal (rolled oats, dry)", "オートミール|おーとみーる|オーツ|オーツ麦",
       "oatmeal|oats|rolled oats|porridge oats", "grain", "01004", "えんばく　オートミール",
       350, 13.7, 5.7, 69.1, portions="大さじ=6|cup=80|カップ=80|杯=30|serving@en=40", default_g=30)
-    M("cornflakes", "コーンフレーク", "Corn flakes", "コーンフレーク|こーんふれーく|シリアル",
-      "corn flakes|cornflakes|cereal|breakfast cereal", "grain", "01137", "とうもろこし　コーンフレーク",
+    M("cornflakes", "コーンフレーク", "Corn flakes", "コーンフレーク|こーんふれーく|~シリアル",
+      "corn flakes|cornflakes|~cereal|~breakfast cereal", "grain", "01137", "とうもろこし　コーンフレーク",
       380, 7.8, 1.7, 83.6, portions="杯=40|bowl=40|cup=25", default_g=40)
-    M("pasta_boiled", "パスタ（ゆで）", "Spaghetti, boiled", "パスタ|スパゲッティ|スパゲティ|スパゲッティー|ゆでパスタ|マカロニ",
-      "pasta|spaghetti|macaroni|boiled pasta|cooked pasta|noodles", "noodle", "01064",
+    M("pasta_boiled", "パスタ（ゆで）", "Spaghetti, boiled", "~パスタ|スパゲッティ|スパゲティ|スパゲッティー|ゆでパスタ|マカロニ",
+      "~pasta|spaghetti|macaroni|boiled pasta|cooked pasta|~noodles", "noodle", "01064",
       "こむぎ　［マカロニ・スパゲッティ類］　マカロニ・スパゲッティ　ゆで",
       150, 5.8, 0.9, 32.2, portions="人前=240|皿=240|plate=240|cup=140|serving=240", default_g=240)
     M("pasta_dry", "パスタ（乾）", "Spaghetti, dry", "乾燥パスタ|パスタ乾麺|スパゲッティ乾麺|乾麺パスタ",
@@ -680,7 +680,7 @@ def define_batch2(mext, usda, composed):
       "Alcoholic beverage, beer, regular, all", 43, 0.46, 0, 3.55, None,
       portions="缶=351|can=356|ロング缶=502|中ジョッキ=351|ジョッキ=351|大瓶=637|中瓶=502|瓶=502|杯=351|glass=351|pint=475|bottle=356",
       default_g=351, density=1.003)
-    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|ワイン", "wine|red wine|wines",
+    U("red_wine", "赤ワイン", "Red wine", "赤ワイン|あかワイン|~ワイン", "~wine|red wine|~wines",
       "alcohol", "SR", 173190, "Alcoholic beverage, wine, table, red", 85, 0.07, 0, 2.61, None,
       portions="杯=124|glass=149|グラス=124|bottle=746|本=746", default_g=124, density=0.994)
     M("sake", "日本酒", "Sake (futsushu)", "日本酒|にほんしゅ|清酒|お酒|酒|冷酒|熱燗",
@@ -690,8 +690,8 @@ def define_batch2(mext, usda, composed):
 
 def define_batch3_dishes(mext, usda, composed):
     C = composed
-    usda("pizza", "ピザ", "Cheese pizza", "ピザ|ぴざ|ピッツァ|チーズピザ|マルゲリータ",
-         "pizza|pizzas|cheese pizza|slice of pizza|pizza slice|pizza slices", "dish", "SR", 170317,
+    usda("pizza", "ピザ", "Cheese pizza", "~ピザ|~ぴざ|~ピッツァ|チーズピザ|マルゲリータ",
+         "~pizza|~pizzas|cheese pizza|~slice of pizza|~pizza slice|~pizza slices", "dish", "SR", 170317,
          "Pizza, cheese topping, regular crust, frozen, cooked", 268, 10.36, 12.28, 29.02,
          portions="切れ=81|枚=81|slice=81|piece=81|slice@en=107|piece@en=107|serving@en=214", default_g=162)
     C("tonkatsu", "とんかつ", "Tonkatsu (breaded pork cutlet)", "とんかつ|トンカツ|豚カツ|ロースカツ|ロースかつ|カツ",
@@ -724,8 +724,8 @@ def define_batch3_dishes(mext, usda, composed):
       [("rice_cooked", 250), ("tonkatsu", 120), ("egg_raw", 100), ("onion", 40), ("soy_sauce", 12), ("mirin", 12), ("sugar", 4), ("dashi", 60)],
       "Recipe (assumption): rice 250 g, tonkatsu 120 g, 2 eggs 100 g, onion 40 g, soy sauce 12 g, mirin 12 g, sugar 4 g, dashi 60 g",
       portions="杯=598|丼=598|bowl=598|人前=598")
-    C("ramen", "ラーメン（醤油）", "Shoyu ramen", "ラーメン|らーめん|拉麺|醤油ラーメン|しょうゆラーメン|中華そば|らぁめん",
-      "ramen|ramen noodles soup|shoyu ramen|ramen bowl|bowl of ramen", "dish",
+    C("ramen", "ラーメン（醤油）", "Shoyu ramen", "~ラーメン|~らーめん|~拉麺|醤油ラーメン|しょうゆラーメン|中華そば|~らぁめん",
+      "~ramen|~ramen noodles soup|shoyu ramen|~ramen bowl|~bowl of ramen", "dish",
       [("chuka_men_raw", 120), ("water", 350), ("soy_sauce", 20), ("chicken_stock_granules", 5), ("pork_belly", 30),
        ("negi", 10), ("bean_sprouts", 30), ("nori", 1), ("vegetable_oil", 5)],
       "Recipe (assumption): raw ramen noodles 120 g, water 350 g, soy sauce 20 g, chicken stock granules 5 g, pork belly 30 g (chashu), negi 10 g, bean sprouts 30 g, nori 1 g, oil 5 g; whole soup counted",
@@ -785,11 +785,16 @@ def define_batch3_dishes(mext, usda, composed):
       [("rice_cooked", 100), ("tuna_canned_oil", 12), ("mayonnaise", 6), ("nori", 1.5)],
       "Recipe (assumption): rice 100 g, canned tuna in oil 12 g, mayonnaise 6 g, nori 1.5 g",
       portions="個=119.5|piece=119.5")
-    C("sandwich", "サンドイッチ（ハム・卵）", "Ham and egg sandwich", "サンドイッチ|サンドウィッチ|サンド|ハムサンド|たまごサンド|ミックスサンド",
-      "sandwich|sandwiches|ham sandwich|egg sandwich|ham and egg sandwich", "dish",
+    C("sandwich", "サンドイッチ（ハム・卵）", "Ham and egg sandwich", "~サンドイッチ|~サンドウィッチ|~サンド|~ハムサンド|ミックスサンド",
+      "~sandwich|~sandwiches|~ham sandwich|ham and egg sandwich", "dish",
       [("bread_shokupan", 80), ("ham", 20), ("egg_boiled", 25), ("mayonnaise", 8), ("lettuce", 10), ("butter", 4)],
       "Recipe (assumption): bread 80 g, ham 20 g, boiled egg 25 g, mayonnaise 8 g, lettuce 10 g, butter 4 g",
       portions="個=147|piece=147|パック=147|人前=147")
+    C("egg_sandwich", "たまごサンド", "Egg salad sandwich", "たまごサンド|玉子サンド|卵サンド|タマゴサンド|エッグサンド",
+      "egg sandwich|egg salad sandwich|egg mayo sandwich", "dish",
+      [("bread_shokupan", 60), ("egg_boiled", 50), ("mayonnaise", 10)],
+      "Recipe (assumption), one konbini pack of two halves: two thin slices of bread 60 g, chopped boiled egg 50 g, mayonnaise 10 g",
+      portions="個=120|piece=120|パック=120|人前=120")
     C("cheeseburger", "チーズバーガー", "Cheeseburger", "チーズバーガー|ちーずばーがー",
       "cheeseburger|cheeseburgers|cheese burger", "dish",
       [("hamburger", 78), ("cheese_processed", 18)],
@@ -810,8 +815,8 @@ def define_batch3_dishes(mext, usda, composed):
       [("lettuce", 100), ("parmesan", 8), ("bread_shokupan", 10), ("bacon", 10), ("mayonnaise", 10), ("olive_oil", 8)],
       "Recipe (assumption): lettuce 100 g, parmesan 8 g, croutons (bread) 10 g, bacon 10 g, mayonnaise 10 g, olive oil 8 g",
       portions="皿=146|人前=146|bowl=146|plate=146")
-    C("green_salad", "グリーンサラダ", "Green salad", "サラダ|グリーンサラダ|野菜サラダ|さらだ|ミックスサラダ",
-      "salad|green salad|side salad|garden salad|salads", "dish",
+    C("green_salad", "グリーンサラダ", "Green salad", "~サラダ|グリーンサラダ|野菜サラダ|~さらだ|ミックスサラダ",
+      "~salad|green salad|side salad|garden salad|~salads", "dish",
       [("lettuce", 40), ("cucumber", 30), ("tomato", 50), ("cabbage", 20), ("olive_oil", 5), ("vinegar", 5), ("salt", 0.5)],
       "Recipe (assumption): lettuce 40 g, cucumber 30 g, tomato 50 g, cabbage 20 g, olive oil 5 g, vinegar 5 g, salt 0.5 g",
       portions="皿=150.5|人前=150.5|bowl=150.5|plate=150.5")
@@ -904,7 +909,7 @@ def define_batch4_everyday(mext, usda, composed):
          "soba|soba noodles|buckwheat noodles", "noodle", "01128", "そば　そば　ゆで",
          130, 4.8, 1.0, 26.0, portions="玉=180|人前=200|杯=200|bowl=200", default_g=200)
     mext("octopus_boiled", "たこ（ゆで）", "Octopus, boiled", "たこ|タコ|蛸|ゆでだこ|茹でダコ",
-         "octopus|boiled octopus", "fish", "10362", "＜たこ類＞　まだこ　ゆで",
+         "octopus|boiled octopus", "fish", "10362", "＜いか・たこ類＞　（たこ類）　まだこ　ゆで",
          91, 21.7, 0.7, 0.1, portions="個=10|piece=10", default_g=50)
     usda("blueberries", "ブルーベリー", "Blueberries", "ブルーベリー|ぶるーべりー",
          "blueberries|blueberry|fresh blueberries", "fruit", "SR", 171711, "Blueberries, raw",
@@ -1093,6 +1098,18 @@ def define_batch4_everyday(mext, usda, composed):
 def define_batch5_everyday(mext, usda, composed):
     """More everyday dishes and drinks of the realistic set: spirits, pasta, bakery, sweets, Western plates."""
     C = composed
+    usda("protein_powder", "プロテイン（ホエイ）", "Whey protein powder",
+         "プロテイン|ぷろていん|プロテインパウダー|ホエイプロテイン|ホエイ|プロテイン粉末",
+         "protein powder|whey protein|whey protein powder|whey|protein scoop", "dairy", "SR", 173180,
+         "Beverages, Protein powder whey based",
+         352, 78.1, 1.56, 6.25,
+         portions="杯=30|スクープ=30|scoop=30|serving@en=30|回分=30|食=30", default_g=30)
+    C("protein_with_milk", "プロテイン（牛乳割り）", "Whey protein shake with milk",
+      "プロテイン牛乳割り|プロテインの牛乳割り|牛乳割りプロテイン|プロテインミルク|プロテイン（牛乳）",
+      "protein shake with milk|protein with milk|whey with milk", "drink",
+      [("protein_powder", 30), ("milk", 206)],
+      "Recipe (assumption), one shaker: whey protein powder 30 g (one scoop) in 200 ml of whole milk (206 g)",
+      portions="杯=236|本=236|glass=236|cup=236|shaker=236", default_g=236, density=1.04)
     mext("whisky", "ウイスキー", "Whisky", "ウイスキー|ウィスキー|ウヰスキー|ういすきー",
          "whisky|whiskey|scotch|bourbon", "alcohol", "16016", "＜アルコール飲料類＞　（蒸留酒類）　ウイスキー",
          234, 0, 0, 0, 33.4, portions="ショット=30|shot=30|杯=30|glass=45|ダブル=60", default_g=30, density=0.95)
@@ -1100,7 +1117,7 @@ def define_batch5_everyday(mext, usda, composed):
          "shochu", "alcohol", "16015", "＜アルコール飲料類＞　（蒸留酒類）　しょうちゅう　単式蒸留しょうちゅう",
          144, 0, 0, 0, 20.5, portions="杯=60|glass=60|合=180", default_g=60, density=0.97)
     mext("white_wine", "白ワイン", "White wine", "白ワイン|しろワイン|白ぶどう酒",
-         "white wine|chardonnay|sauvignon blanc", "alcohol", "16011", "＜アルコール飲料類＞　（醸造酒類）　ぶどう酒　白",
+         "white wine|chardonnay|sauvignon blanc", "alcohol", "16010", "＜アルコール飲料類＞　（醸造酒類）　ぶどう酒　白",
          75, 0.1, 0, 2.0, 9.1, portions="杯=124|グラス=124|glass=150|bottle=750", default_g=124, density=0.99)
     usda("maple_syrup", "メープルシロップ", "Maple syrup", "メープルシロップ|メイプルシロップ",
          "maple syrup", "condiment", "SR", 169661, "Syrups, maple",
@@ -1115,8 +1132,8 @@ def define_batch5_everyday(mext, usda, composed):
       [("shochu", 60), ("water", 120)],
       "Recipe (assumption): shochu 60 g with water 120 g",
       portions="杯=180|グラス=180|glass=180", default_g=180, density=1.0)
-    C("lemon_sour", "レモンサワー", "Lemon sour (chuhai)", "レモンサワー|チューハイ|酎ハイ|サワー|レモンハイ|缶チューハイ",
-      "lemon sour|chuhai|shochu highball", "alcohol",
+    C("lemon_sour", "レモンサワー", "Lemon sour (chuhai)", "レモンサワー|~チューハイ|~酎ハイ|~サワー|レモンハイ|~缶チューハイ",
+      "lemon sour|~chuhai|~shochu highball", "alcohol",
       [("shochu", 60), ("sugar", 12), ("water", 278)],
       "Recipe (assumption), one 350 ml glass or can: shochu 60 g, sugar 12 g, soda and lemon as water 278 g",
       portions="杯=350|グラス=350|glass=350|ジョッキ=350|缶=350|can=350", default_g=350, density=1.0)

@@ -53,3 +53,12 @@ def test_parse_shows_why_each_item_matched() -> None:
     assert why[2].startswith("alias") and why[3].startswith("estimate")
     table = CliRunner().invoke(app(), ["parse", "bananna"])
     assert "fuzzy" in table.stdout and "why" in table.stdout
+
+
+def test_parse_shows_a_family_name_and_a_shops_dish() -> None:
+    res = CliRunner().invoke(app(), ["parse", "カレー, スタバのラテ, カレーライス 1皿 ビール 500ml", "--json"])
+    items = json.loads(res.stdout)["v2"]["items"]
+    why = [i["match"] for i in items]
+    assert why[0].startswith("variant 'かれー' -> curry_rice") and "variant_match" in items[0]["tags"]
+    assert why[1] == "parent 'らて' + 'スタバの'"
+    assert [i["food_id"] for i in items[2:]] == ["curry_rice", "beer"]

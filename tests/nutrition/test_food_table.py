@@ -49,7 +49,8 @@ def _f(value: str) -> float:
 
 
 def normalize_alias(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    """An alias as the loader keys it; a leading "~" (a family name) is no part of it."""
+    text = unicodedata.normalize("NFKC", text).casefold().strip().removeprefix("~").strip()
     return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in text)
 
 
@@ -76,7 +77,7 @@ def test_required_fields_and_enums():
         assert BASIS_BY_SOURCE[r["source"]] == r["energy_basis"], r["food_id"]
         assert r["modified"] in ("true", "false")
         assert r["zero_calorie"] in ("true", "false")
-        assert r["table_version"] == "2026.11"
+        assert r["table_version"] == "2026.12"
         assert (r["modified"] == "true") == (r["source"] == "COMPOSED"), r["food_id"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meallog.nutrition.dto import TAG_FUZZY_MATCH, TAG_PARENT_MODIFIER, TAG_ZERO_CALORIE, RecordV2
+from meallog.nutrition.dto import TAG_FUZZY_MATCH, TAG_PARENT_MODIFIER, TAG_VARIANT, TAG_ZERO_CALORIE, RecordV2
 from meallog.nutrition.foods import FoodTable
 from meallog.nutrition.matching import FUZZY_THRESHOLD, resolve
 from meallog.nutrition.normalize_v2 import V2Options, normalize
@@ -16,8 +16,8 @@ def v2(offline: OfflineProvider, text: str) -> RecordV2:
 
 
 def test_takoyaki_count_is_pieces_not_servings(offline: OfflineProvider) -> None:
-    (item,) = v2(offline, "たこ焼き 8個").items
-    assert item.food_id == "takoyaki" and 200 <= (item.grams or 0) <= 300 and 330 <= item.kcal <= 500
+    (item,) = v2(offline, "たこ焼き 8個").items  # was 1,296 g and 2,100 kcal: a serving per piece
+    assert 200 <= (item.grams or 0) <= 300 and 330 <= item.kcal <= 500 and item.food_id == "takoyaki"
 
 
 def test_unknown_counted_food_uses_a_piece_not_a_serving(offline: OfflineProvider) -> None:
@@ -30,8 +30,8 @@ def test_ten_chicken_nuggets(offline: OfflineProvider) -> None:
 
 
 def test_big_is_no_size_in_big_mac_meal(offline: OfflineProvider) -> None:
-    (item,) = v2(offline, "big mac meal").items
-    assert item.food_id == "mcd_big_mac_set" and item.status == "ok" and item.kcal > 900
+    (item,) = v2(offline, "big mac meal").items  # was 0 kcal: "big" read as a size of "mac meal"
+    assert item.kcal > 900 and item.food_id == "mcd_big_mac_set" and item.status == "ok"
 
 
 def test_big_is_a_size_before_a_sizeable_food(offline: OfflineProvider) -> None:
@@ -162,3 +162,71 @@ def test_near_names_that_are_other_foods_match_nothing(table: FoodTable, name: s
 def test_an_absurd_amount_is_capped_and_tagged(offline: OfflineProvider) -> None:
     (item,) = v2(offline, "ご飯 5000g").items
     assert item.kcal == 1500 and "kcal_capped" in item.tags
+
+
+@pytest.mark.parametrize("text, food_id", [("カレー", "curry_rice"), ("curry", "curry_rice"),
+                                           ("fried chicken", "karaage"), ("カップラーメン", "nissin_cup_noodle"),
+                                           ("instant ramen", "nissin_cup_noodle"), ("サンドイッチ", "sandwich"),
+                                           ("ハムサンド", "sandwich"), ("ラーメン", "ramen"), ("ramen", "ramen"),
+                                           ("ワイン", "red_wine"), ("wine", "red_wine"), ("サラダ", "green_salad"),
+                                           ("salad", "green_salad"), ("パスタ", "pasta_boiled"),
+                                           ("noodles", "pasta_boiled"), ("ピザ", "pizza"), ("pizza", "pizza"),
+                                           ("酎ハイ", "lemon_sour"), ("サワー", "lemon_sour"),
+                                           ("シリアル", "cornflakes"), ("cereal", "cornflakes")])
+def test_a_name_for_a_whole_family_is_one_variant_estimated(offline: OfflineProvider, text: str,
+                                                            food_id: str) -> None:
+    """カレー is curry rice, curry udon or curry bread; the table's row is one of them: never ``ok``."""
+    (item,) = v2(offline, text).items
+    assert item.food_id == food_id and item.status == "estimated" and TAG_VARIANT in item.tags
+    assert (item.match or "").startswith("variant")
+
+
+def test_the_variant_itself_stays_ok(offline: OfflineProvider) -> None:
+    for text, food_id in [("カレーライス", "curry_rice"), ("唐揚げ", "karaage"),
+                          ("カップヌードル", "nissin_cup_noodle"), ("ミックスサンド", "sandwich"),
+                          ("醤油ラーメン", "ramen"), ("赤ワイン", "red_wine"), ("グリーンサラダ", "green_salad"),
+                          ("スパゲッティ", "pasta_boiled"), ("チーズピザ", "pizza"), ("レモンサワー", "lemon_sour"),
+                          ("コーンフレーク", "cornflakes")]:
+        (item,) = v2(offline, text).items
+        assert item.food_id == food_id and item.status == "ok", text
+
+
+@pytest.mark.parametrize("text", ["たまごサンド", "玉子サンド", "egg sandwich"])
+def test_egg_sandwich_is_its_own_row(offline: OfflineProvider, text: str) -> None:
+    (item,) = v2(offline, text).items  # was the ham-and-egg sandwich, status ok
+    assert item.food_id == "egg_sandwich" and item.status == "ok"
+
+
+def test_protein_powder_by_the_scoop(offline: OfflineProvider) -> None:
+    (item,) = v2(offline, "プロテイン 1杯").items  # was unmatched, 0 kcal
+    assert item.food_id == "protein_powder" and item.status == "ok" and item.grams == 30
+    assert 100 <= item.kcal <= 110 and item.protein_g > 20
+    (milk,) = v2(offline, "プロテイン 牛乳割り").items
+    assert milk.food_id == "protein_with_milk" and milk.status == "ok" and milk.kcal > item.kcal
+
+
+def test_cup_noodle_product_is_ok_by_its_name(offline: OfflineProvider) -> None:
+    (item,) = v2(offline, "カップヌードル").items
+    assert item.food_id == "nissin_cup_noodle" and item.status == "ok" and item.grams == 78
+
+
+def test_a_shop_before_no_names_the_dish_that_follows(offline: OfflineProvider, table: FoodTable) -> None:
+    found = resolve("スタバのラテ", table)  # was unmatched: ラテ is a third of the name
+    assert found.how == "parent" and found.food is not None and found.food.food_id == "cafe_latte"
+    assert found.modifier == "スタバの"
+    (item,) = v2(offline, "スタバのラテ グランデ").items
+    assert item.food_id == "cafe_latte" and item.status == "estimated" and item.grams == pytest.approx(470 * 1.025,
+                                                                                                        abs=1)
+
+
+def test_provider_numbers_beat_a_family_names_one_member() -> None:
+    from meallog.nutrition.types import ProviderItem, ProviderResult
+
+    def one(item: ProviderItem) -> RecordV2:
+        return normalize(ProviderResult(items=(item,), provider="gemini", model="m"), options=V2Options(),
+                         pipeline_version="t")
+
+    with_numbers = one(ProviderItem(name="カレー", kcal=700, protein_g=20, fat_g=25, carbs_g=95)).items[0]
+    assert with_numbers.food_id is None and with_numbers.kcal == 700 and "provider_values" in with_numbers.tags
+    bare = one(ProviderItem(name="カレー")).items[0]
+    assert bare.food_id == "curry_rice" and bare.status == "estimated" and TAG_VARIANT in bare.tags

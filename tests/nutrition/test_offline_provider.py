@@ -31,6 +31,8 @@ def test_build_gemini_uses_factory_with_offline_fallback_and_matcher() -> None:
     assert seen["model"] == "gemini-x" and seen["api_key"] == "k"
     assert isinstance(seen["fallback"], OfflineProvider)
     assert seen["match_food"]("ご飯") == "rice_cooked" and seen["match_food"]("ビビンバ") is None
+    # a family name is no sure food: the provider's own numbers for "カレー" beat the table's one member
+    assert seen["match_food"]("カレー") is None and seen["match_food"]("カレーライス") == "curry_rice"
 
 
 def test_unknown_provider() -> None:

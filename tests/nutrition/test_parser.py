@@ -47,6 +47,9 @@ def items(text: str, table) -> list[tuple]:  # type: ignore[no-untyped-def]
         ("カレーライス 1皿", [("curry_rice", 1.0, "皿")]),
         ("納豆1パック", [("natto", 1.0, "パック")]),
         ("ビール 2缶", [("beer", 2.0, "缶")]),
+        ("カレーライス 1皿 ビール 500ml", [("curry_rice", 1.0, "皿"), ("beer", 500.0, "ml")]),
+        ("ご飯 1杯 味噌汁 1杯", [("rice_cooked", 1.0, "杯"), ("miso_soup", 1.0, "杯")]),
+        ("唐揚げ 3個 ハイボール 2杯", [("karaage", 3.0, "個"), ("highball", 2.0, "杯")]),
         ("1 can of cola", [("cola", 1.0, "can")]),
         ("a bowl of miso soup", [("miso_soup", None, "bowl")]),
         ("牛乳 1カップ", [("milk", 1.0, "cup")]),
@@ -94,3 +97,19 @@ def test_empty_and_punctuation_only(table) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize(("text", "locale"), [("ご飯", "ja"), ("ゴハン", "ja"), ("rice", "en"), ("", "en")])
 def test_detect_locale(text: str, locale: str) -> None:
     assert detect_locale(text) == locale
+
+
+def test_issue_names_keep_their_words(table) -> None:  # type: ignore[no-untyped-def]
+    """The parse itself, before any food row: "big" is no size of "big mac meal", のり弁 keeps its の,
+    とんこつ is not cut at と, 8個 of たこ焼き stays a count."""
+    assert [(p.name, p.quantity) for p in parse_text("big mac meal", table)] == [("big mac meal", None)]
+    assert [p.name for p in parse_text("のり弁", table)] == ["のり弁"]
+    assert [p.name for p in parse_text("とんこつラーメン", table)] == ["とんこつラーメン"]
+    assert [(p.name, p.quantity, p.unit) for p in parse_text("たこ焼き 8個", table)] == [("たこ焼き", 8.0, "個")]
+
+
+def test_an_english_plural_of_a_one_piece_serving_is_two(table) -> None:  # type: ignore[no-untyped-def]
+    assert items("eggs and toast", table) == [("egg_raw", 2.0, None), ("bread_shokupan", None, None)]
+    assert items("bananas", table) == [("banana", 2.0, None)]
+    assert items("pancakes", table) == [("pancake", None, None)]  # its serving is already a stack
+    assert items("egg", table) == [("egg_raw", None, None)]

@@ -117,7 +117,8 @@ TYPED = ["たこ焼き", "8個", "big", "mac", "meal", "ビール", "350ml缶", 
          "朝:", "Lunch:",
          "とんこつ", "ラーメン", "の", "と", "with", "extra", "10", "99999", "個", "本", "粒", "tall", "grande",
          "12 oz",
-         "ストロングゼロ", "diet", "🍜", "大盛り", "half", "ご飯", "1合", "ナゲット"]
+         "ストロングゼロ", "diet", "🍜", "大盛り", "half", "ご飯", "1合", "ナゲット",
+         "カレー", "スタバの", "プロテイン", "牛乳割り", "eggs", "1皿", "500ml", "カップラーメン"]
 typed_text = st.one_of(st.text(max_size=60), st.lists(st.sampled_from(TYPED), max_size=10).map(" ".join),
                        st.lists(st.sampled_from(TYPED), max_size=10).map("".join))
 

@@ -25,6 +25,7 @@ TAG_SET_MEAL = "set_meal"  # has a set-meal proposal
 TAG_PROVIDER_VALUES = "provider_values"  # numbers are the provider's own (no table row)
 TAG_FUZZY_MATCH = "fuzzy_match"  # the name is a typo of a table alias (rapidfuzz score in ``match``)
 TAG_PARENT_MODIFIER = "parent_modifier"  # a known dish with words the table does not know ("とんこつ")
+TAG_VARIANT = "variant_match"  # a name for a whole family of dishes ("カレー"): the table's row is one of them
 TAG_PIECE_ESTIMATE = "piece_estimate"  # a count of a food the table lists no piece for: category piece
 TAG_KCAL_CAPPED = "kcal_capped"  # an item above its category's plausible maximum, scaled down to it
 UNKNOWN_TAGS: tuple[str, ...] = (TAG_UNKNOWN_FOOD, TAG_UNKNOWN_UNIT, TAG_UNKNOWN_PORTION)

@@ -60,6 +60,7 @@ class Food:
     zero_calorie: bool = False
     set_components: tuple[tuple[str, float], ...] = ()
     table_version: str = ""
+    variant_aliases: tuple[str, ...] = ()  # aliases that name a whole family of which this row is one
     brand: str = ""  # products only: whose published figure it is
     source_date: str = ""  # products only: the date of that figure
 
@@ -98,6 +99,7 @@ class FoodTable:
     by_alias: Mapping[str, str] = field(repr=False)  # normalised alias -> food_id
     version: str = ""
     portion_units: frozenset[str] = frozenset()
+    variants: frozenset[str] = frozenset()  # normalised aliases that name a family, not this row alone
 
     def get(self, food_id: str | None) -> Food | None:
         return self.by_id.get(food_id) if food_id else None
@@ -167,8 +169,16 @@ def _pairs(value: str | None) -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
+VARIANT_MARK = "~"  # "~カレー" in an alias list: the name of a family, of which the row is one variant
+
+
 def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(a.strip() for a in (value or "").split("|") if a.strip())
+    return tuple(a.strip().lstrip(VARIANT_MARK).strip() for a in (value or "").split("|") if a.strip())
+
+
+def _variants(*values: str | None) -> tuple[str, ...]:
+    return tuple(a.strip().lstrip(VARIANT_MARK).strip() for v in values for a in (v or "").split("|")
+                 if a.strip().startswith(VARIANT_MARK))
 
 
 def food_from_row(row: Mapping[str, str]) -> Food:
@@ -195,6 +205,7 @@ def food_from_row(row: Mapping[str, str]) -> Food:
         zero_calorie=row.get("zero_calorie", "").strip().lower() == "true",
         set_components=_pairs(row.get("set_components")),
         table_version=row.get("table_version", "").strip(),
+        variant_aliases=_variants(row.get("aliases_ja"), row.get("aliases_en")),
         brand=(row.get("brand") or "").strip(),
         source_date=(row.get("source_date") or "").strip(),
     )
@@ -214,10 +225,12 @@ def build_table(foods: Iterable[Food]) -> FoodTable:
             if key:
                 by_alias.setdefault(key, f.food_id)
     by_alias.pop("", None)
+    variants = frozenset(k for f in rows for a in f.variant_aliases
+                         if (k := normalize_name(a)) and by_alias.get(k) == f.food_id)
     versions = sorted({f.table_version for f in rows if f.table_version})
     units = frozenset(k for f in rows for k, _ in f.portions)
     return FoodTable(foods=rows, by_id=by_id, by_alias=by_alias, version=versions[-1] if versions else "",
-                     portion_units=units)
+                     portion_units=units, variants=variants)
 
 
 def _read_rows(p: Path) -> list[Food]:

@@ -1,11 +1,14 @@
-"""A food name -> the table row it names, and why: alias, product, parent + modifier, fuzzy. Pure.
+"""A food name -> the table row it names, and why: alias, product, variant, parent + modifier, fuzzy. Pure.
 
 ``resolve(name, table)`` never lies about what it found: an exact alias of a generic food is
-``alias``, of a chain or konbini product ``product``; a known dish inside a longer name with words the
-table does not know ("とんこつラーメン" -> ラーメン + とんこつ) is ``parent`` with its ``modifier``; a
-typo within the fuzzy threshold ("bananna", "ラーメソ") is ``fuzzy`` with its score (rapidfuzz). Only
-``alias`` and ``product`` are sure: v2 logs the other two as ``estimated`` with a tag. A longer name
-whose head word makes it another dish ("チョコレートケーキ" is no chocolate) matches nothing.
+``alias``, of a chain or konbini product ``product``; a name the table marks as a whole family's
+("カレー": curry rice, curry udon or curry bread) is ``variant`` of the family's one row; a known
+dish inside a longer name with words the table does not know ("とんこつラーメン" -> ラーメン +
+とんこつ) is ``parent`` with its ``modifier``; a typo within the fuzzy threshold ("bananna",
+"ラーメソ") is ``fuzzy`` with its score (rapidfuzz). Only ``alias`` and ``product`` are sure: v2
+logs the other three as ``estimated`` with a tag. A name ending in a dish after "の" ("スタバのラテ")
+is that dish as ``parent`` however short the dish's name is. A longer name whose head word makes it
+another dish ("チョコレートケーキ" is no chocolate) matches nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from meallog.nutrition.foods import Food, FoodTable, fold_char, normalize_name
 
-How = Literal["alias", "product", "parent", "fuzzy", "none"]
+How = Literal["alias", "product", "variant", "parent", "fuzzy", "none"]
 SURE: frozenset[str] = frozenset({"alias", "product"})
 
 # Words that make a longer name a different dish: never match "チョコレートケーキ" to chocolate.
@@ -67,6 +70,8 @@ class FoodMatch:
             return f"fuzzy '{self.alias}' {self.score:.0f}"
         if self.how == "parent":
             return f"parent '{self.alias}' + '{self.modifier}'"
+        if self.how == "variant":
+            return f"variant '{self.alias}' -> {self.food.food_id} (one kind of it)"
         return f"{self.how} '{self.alias}'"
 
 
@@ -140,7 +145,8 @@ def _parent(name: str, table: FoodTable) -> FoodMatch:
     if alias in NO_PARENT or len(normalize_name(name[b:])) == 1:  # "ちくわぶ" is no ちくわ
         return NONE
     head = not normalize_name(name[b:])  # the alias ends the name: it is the head noun ("pepperoni pizza")
-    if len(alias) / len(norm) < (MIN_HEAD_COVERAGE if head else MIN_COVERAGE):
+    possessive = head and name[:a].rstrip().endswith("の")  # "スタバのラテ": a shop's (or a cook's) dish
+    if not possessive and len(alias) / len(norm) < (MIN_HEAD_COVERAGE if head else MIN_COVERAGE):
         return NONE
     outside = (name[:a] + " " + name[b:]).strip()
     out_norm = normalize_name(outside)
@@ -169,11 +175,12 @@ def _fuzzy(name: str, table: FoodTable) -> FoodMatch:
 
 
 def exact(name: str, table: FoodTable) -> FoodMatch:
-    """Only a normalised alias of the table: alias or product, else nothing."""
+    """Only a normalised alias of the table: alias or product, a family name's ``variant``, else nothing."""
     food = table.lookup(name)
     if food is None:
         return NONE
-    return FoodMatch(food=food, how=_how_exact(food), alias=normalize_name(name))
+    key = normalize_name(name)
+    return FoodMatch(food=food, how="variant" if key in table.variants else _how_exact(food), alias=key)
 
 
 @lru_cache(maxsize=4096)

@@ -30,6 +30,7 @@ from meallog.nutrition.dto import (
     TAG_UNKNOWN_FOOD,
     TAG_UNKNOWN_PORTION,
     TAG_UNKNOWN_UNIT,
+    TAG_VARIANT,
     TAG_ZERO_CALORIE,
     ItemV2,
     ProposalComponent,
@@ -51,10 +52,13 @@ ATWATER_MIN_KCAL = 10.0
 MAX_VALUE = 1e7  # larger provider numbers are nonsense; capped so sums stay finite
 ATWATER = {"protein_g": 4.0, "carbs_g": 4.0, "fat_g": 9.0, "alcohol_g": 7.0}
 
+# How a name can match that is a guess, and the tag that says so: never ``ok``.
+GUESSES: dict[str, str] = {"variant": TAG_VARIANT, "parent": TAG_PARENT_MODIFIER, "fuzzy": TAG_FUZZY_MATCH}
 # Confidence by how the item was resolved (before the provider's own confidence caps it).
 CONFIDENCE: dict[str, float] = {
     "table": 0.95,
     "table_default": 0.85,
+    "variant": 0.7,
     "parent": 0.6,
     "piece": 0.6,
     "fuzzy": 0.5,
@@ -157,8 +161,8 @@ def _table_item(it: ProviderItem, food: Food, locale: str, how: str = "alias", w
     tags: list[str] = []
     status: Status = "ok"
     basis = "table"
-    if how in ("parent", "fuzzy"):  # a known dish + unknown words, or a typo: never ``ok``
-        tags.append(TAG_PARENT_MODIFIER if how == "parent" else TAG_FUZZY_MATCH)
+    if how in GUESSES:  # one kind of a family, a known dish + unknown words, or a typo: never ``ok``
+        tags.append(GUESSES[how])
         status, basis = "estimated", how
     if quantity is None and canonical_unit(unit) is None:
         if provider_grams is not None and provider_grams > 0:
@@ -367,7 +371,7 @@ def normalize(
     sums = [0.0, 0.0, 0.0, 0.0]
     for index, it in enumerate(result.items):
         food, how, why = match_food(it, table)
-        if food is not None and it.food_id is None and how in ("parent", "fuzzy") and _has_numbers(it):
+        if food is not None and it.food_id is None and how in GUESSES and _has_numbers(it):
             food = None  # a provider's own numbers for "whisky sour" beat a guess at its parent
         work = (
             _table_item(it, food, locale, how, why)

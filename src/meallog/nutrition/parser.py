@@ -6,7 +6,9 @@ name the table knows (豆腐とわかめの味噌汁, "bacon and eggs") or a wor
 and emoji are dropped; containers resolve ("350ml缶" is 350 ml, "茶碗1杯" is 1 杯). Quantities may
 come before or after the name ("2 eggs", "卵 2個", "卵2個", "1杯のご飯", "egg x2"); ASCII and
 full-width digits, decimals, fractions (1/2, ½), 半分 / half, 大盛り / large (x1.5), 小盛り / small
-(x0.7), the last only before a food they can size ("big mac meal" is a product).
+(x0.7), the last only before a food they can size ("big mac meal" is a product). Items joined by a
+space only are split after an amount when the next one has its own ("カレーライス 1皿 ビール 500ml"),
+and an English plural without a number of a food served by the piece is two ("eggs and toast").
 """
 
 from __future__ import annotations
@@ -71,6 +73,11 @@ _WORDS_WITH_SEP = re.compile(
     r"half and half|surf and turf|sweet and sour)(?![a-z])",
     re.IGNORECASE,
 )
+# "カレーライス 1皿 ビール 500ml": a space after an amount starts the next item when that item has its own
+# amount ("トースト 2枚 バター" stays one item: butter has no amount of its own).
+_ENDS_WITH_AMOUNT = re.compile(rf"(?:{_NUM})\s*(?:{_UNIT_ALT})?$", re.IGNORECASE)
+_HAS_DIGIT = re.compile(r"\d")
+_UNIT_START = re.compile(rf"(?:{_UNIT_ALT})(?![a-z])", re.IGNORECASE)
 _EMOJI_CATEGORIES = frozenset({"So", "Cf", "Cs", "Co"})
 _FILL_TAIL = re.compile(r"(?:を食べた|を飲んだ|食べた|飲んだ|を|は|の|を少し|です|でした|\.)+$")
 
@@ -137,7 +144,22 @@ def split_items(text: str, table: FoodTable) -> list[str]:
         parts.append(text[last:m.start()])
         last = m.end()
     parts.append(text[last:])
-    return [p.strip() for p in parts if p.strip() and normalize_name(p)]
+    return [q.strip() for p in parts for q in _split_after_amounts(p) if q.strip() and normalize_name(q)]
+
+
+def _split_after_amounts(part: str) -> list[str]:
+    """One phrase per "name amount" pair of a part written with spaces only ("ご飯 1杯 味噌汁 1杯")."""
+    out: list[str] = []
+    start = 0
+    for m in re.finditer(r"\s+", part):
+        left, right = part[start:m.start()], part[m.end():]
+        if (_ENDS_WITH_AMOUNT.search(left) and not _ENDS_WITH_AMOUNT.fullmatch(left.strip())
+                and right[:1] and not right[:1].isdigit() and _HAS_DIGIT.search(right)
+                and not _UNIT_START.match(right)):
+            out.append(left)
+            start = m.end()
+    out.append(part[start:])
+    return out
 
 
 def _strip_words(s: str, words: dict[str, float] | tuple[str, ...]) -> tuple[str, float]:
@@ -236,14 +258,28 @@ def _read(text: str, table: FoodTable) -> tuple[str, float | None, str | None, F
 
 
 def _sizeable(found: FoodMatch) -> bool:
-    """A size word sizes a food the table knows for sure or as a parent, never a product or a guess."""
-    return found.food is not None and found.how in ("alias", "parent") and not found.food.zero_calorie
+    """A size word sizes a food the table knows (an alias, a family name's member, a parent), never a product
+    or a typo's guess."""
+    return found.food is not None and found.how in ("alias", "variant", "parent") and not found.food.zero_calorie
+
+
+def _plural_of_a_piece(name: str, found: FoodMatch) -> bool:
+    """An English plural with no number ("eggs") of a food whose serving is one piece means two pieces
+    (a plural of a food whose serving is already several, "pancakes", keeps its serving)."""
+    food, low = found.food, name.strip().casefold()
+    if food is None or found.how != "alias" or not low.isascii() or " " in low or not low.endswith("s"):
+        return False
+    singular = {normalize_name(a) for a in food.aliases_en}
+    stems = {low[:-1], low[:-2]} if low.endswith("es") else {low[:-1]}
+    pieces = [g for k, g in food.portions if k.split("@")[0] == "piece"]
+    return bool(stems & singular) and bool(pieces) and food.default_portion_g <= min(pieces)
 
 
 def parse_phrase(raw: str, table: FoodTable) -> Phrase:
     whole = exact(_clean(raw), table)
     if whole.food is not None:  # the whole phrase is a name: "big mac meal" holds no size word
-        return Phrase(raw=raw, name=_clean(raw), quantity=None, unit=None, found=whole)
+        two = 2.0 if _plural_of_a_piece(_clean(raw), whole) else None  # "eggs and toast": two eggs
+        return Phrase(raw=raw, name=_clean(raw), quantity=two, unit=None, found=whole)
     text, cup = _drink_size(raw)
     sized, size = _strip_words(text, SIZE_WORDS)
     halved, half = _strip_words(sized, HALF_WORDS)
@@ -263,6 +299,8 @@ def parse_phrase(raw: str, table: FoodTable) -> Phrase:
     if unit is None and qty is None and name.startswith("半") and table.lookup(name[1:]) is not None:
         name, half = name[1:], half * 0.5
         found = exact(name, table)
+    if qty is None and unit is None and _plural_of_a_piece(name, found):  # "eggs and toast": two eggs
+        qty = 2.0
     if cup is not None and unit is None:
         unit = cup
     factor = size * half

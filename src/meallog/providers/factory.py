@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from meallog.nutrition.matching import exact
 from meallog.nutrition.types import Provider
 from meallog.providers.offline import OfflineProvider
 
@@ -44,8 +45,8 @@ def build_provider(
     table = fallback.foods if isinstance(fallback, OfflineProvider) else None
     if "match_food" not in kw and table is not None:
         def match_food(food_name: str) -> str | None:
-            food = table.lookup(food_name)
-            return food.food_id if food else None
+            found = exact(food_name, table)  # only a sure name: a family name ("カレー") is no food id
+            return found.food.food_id if found.food is not None and found.sure else None
 
         kw["match_food"] = match_food
     if model:

@@ -18,7 +18,7 @@ from meallog.nutrition.parser import Phrase, detect_locale, parse_text
 from meallog.nutrition.types import ProviderItem, ProviderResult
 from meallog.nutrition.units import grams_for
 
-CONFIDENCE = {"alias": 0.9, "product": 0.9, "parent": 0.6, "fuzzy": 0.5, "none": 0.0}
+CONFIDENCE = {"alias": 0.9, "product": 0.9, "variant": 0.7, "parent": 0.6, "fuzzy": 0.5, "none": 0.0}
 
 
 def _r1(x: float) -> float:
