@@ -28,8 +28,8 @@ _PAD = "x" * 400  # a v2 record is a few hundred bytes of JSON
 
 
 def seed_pg(url: str, n: int, *, month: str = MONTH) -> None:
-    """n rows in each shadow table, spread over `month` (UTC)."""
-    start = f"{month}-01 00:00:00+00"
+    """n rows in each shadow table, spread over the first 28 days of `month` (a JST month)."""
+    start = f"{month}-01 00:00:00+09"
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f"""
@@ -38,14 +38,14 @@ def seed_pg(url: str, n: int, *, month: str = MONTH) -> None:
                    json_build_object('items', json_build_array(json_build_object('name', 'ご飯', 'grams', 150 + g % 50,
                                      'pad', '{_PAD}')), 'i', g),
                    json_build_object('kcal', 252.0 + g % 13, 'protein_g', 3.75),
-                   timestamptz '{start}' + ((g::bigint * 7919) % 2592000) * interval '1 second'
+                   timestamptz '{start}' + ((g::bigint * 7919) % 2419200) * interval '1 second'
             FROM generate_series(1, {n}) g""")
         conn.execute(f"""
             INSERT INTO diffs (ts, log_id, log_version, user_id, pipeline_version, local_date, kcal_abs, kcal_rel,
                                protein_g_abs, protein_g_rel, fat_g_abs, fat_g_rel, carbs_g_abs, carbs_g_rel,
                                legacy_totals, v2_totals, breach, breach_fields, unknown_kinds, item_count,
                                unknown_count, ignore_rule_id, triage, triage_note)
-            SELECT timestamptz '{start}' + ((g::bigint * 7919) % 2592000) * interval '1 second', g, 1, g % 97, 'v2.0.0',
+            SELECT timestamptz '{start}' + ((g::bigint * 7919) % 2419200) * interval '1 second', g, 1, g % 97, 'v2.0.0',
                    date '{month}-01' + (g % 28), (g % 13) * 1.1, (g % 13) / 250.0, 0.5, 0.01, 0.25, 0.02, 1.5, 0.03,
                    json_build_object('kcal', 250.0), json_build_object('kcal', 252.0 + g % 13), g % 11 = 0,
                    CASE WHEN g % 11 = 0 THEN 'kcal' ELSE '' END, '', 1 + g % 3, 0, NULL, NULL, NULL
@@ -56,7 +56,7 @@ def seed_pg(url: str, n: int, *, month: str = MONTH) -> None:
 
 def copy_rows_per_s(url: str, table: str = "diffs", key: str = "ts", month: str = MONTH) -> tuple[int, float]:
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
-    lo, hi = f"{month}-01 00:00:00+00", _next_month(month)
+    lo, hi = f"{month}-01 00:00:00+09", _next_month(month)
     rows = 0
     started = time.perf_counter()
     sql = f"COPY (SELECT * FROM {table} WHERE {key} >= '{lo}' AND {key} < '{hi}' ORDER BY id) TO STDOUT"
@@ -69,7 +69,7 @@ def copy_rows_per_s(url: str, table: str = "diffs", key: str = "ts", month: str 
 def _next_month(month: str) -> str:
     y, m = map(int, month.split("-"))
     y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return f"{y:04d}-{m:02d}-01 00:00:00+00"
+    return f"{y:04d}-{m:02d}-01 00:00:00+09"
 
 
 RSS_SCRIPT = """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import Engine, select
@@ -29,7 +31,8 @@ def test_archive_writes_verified_manifests_for_closed_months_only(engine: Engine
     assert all(m.verified_at is not None for m in done.values())
     man = read_manifest(archive_store, "diffs", "2026-09")
     assert man["rows"] == 300 and man["min_id"] >= 1 and man["max_id"] >= man["min_id"]
-    assert man["min_ts"].startswith("2026-09") and man["max_ts"].startswith("2026-09")
+    sep = Month(2026, 9)  # a JST month: 2026-08-31T15:00Z to 2026-09-30T15:00Z
+    assert sep.start <= datetime.fromisoformat(man["min_ts"]) <= datetime.fromisoformat(man["max_ts"]) < sep.end
     assert [c["name"] for c in man["schema"]][:2] == ["id", "ts"]
     (f,) = man["files"]
     assert archive_store.sha256(f["key"]) == (f["sha256"], f["bytes"])

@@ -34,7 +34,7 @@ from meallog.ops.store import HashingWriter, ObjectStore
 from meallog.store.db import UTCDateTime, is_postgres
 from meallog.store.models import PARTITIONED, ArchiveManifest
 
-FORMAT = 1
+FORMAT = 2  # 2: JST months, with their bounds in the manifest (1: UTC months, no bounds)
 BATCH_ROWS = 8_192  # rows per batch read (SQLite, read-back): bounds memory, not the month
 ROW_GROUP_ROWS = 32_768  # rows per Parquet row group (at least): bounds memory, keeps row groups efficient
 CSV_BLOCK = 4 << 20  # bytes of CSV per record batch (PostgreSQL): about 25k-30k rows
@@ -224,7 +224,7 @@ def _sqlite_batches(s: Session, name: str, month: Month, schema: pa.Schema,
     cur = raw.cursor()
     try:
         cur.execute(f"SELECT {', '.join(schema.names)} FROM {name} WHERE {key.name} >= ? AND {key.name} < ? "
-                    "ORDER BY id", (month.start.strftime(fmt), month.end.strftime(fmt)))
+                    "ORDER BY id", (month.start.astimezone(UTC).strftime(fmt), month.end.astimezone(UTC).strftime(fmt)))
         while rows := cur.fetchmany(batch_rows):
             columns = list(zip(*rows, strict=True))
             arrays = []
@@ -267,6 +267,8 @@ class Manifest:
     created_at: str
     verified_at: str
     format: int = FORMAT
+    start: str | None = None  # the month's bounds (JST), start inclusive, end exclusive
+    end: str | None = None
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=2, sort_keys=True).encode()
@@ -325,7 +327,7 @@ class ArchiveReport:
 
 
 def pending_months(s: Session, *, now: datetime) -> list[tuple[str, Month]]:
-    """Closed months (before the current UTC month) with rows and no verified archive."""
+    """Closed months (before the current JST month) with rows and no verified archive."""
     current = Month.of(now)
     done = {(m.table_name, m.period) for m in s.scalars(select(ArchiveManifest)
                                                         .where(ArchiveManifest.verified_at.is_not(None)))}
@@ -379,7 +381,8 @@ def write_month(s: Session, store: ObjectStore, name: str, month: Month, *, now:
         min_ts=_iso(written.min_ts), max_ts=_iso(written.max_ts), content_sha256=written.hexdigest(),
         schema=_schema_doc(schema), files=[ArchiveFile(key=data_key, rows=written.rows, bytes=file_size,
                                                        sha256=file_sha)],
-        created_at=now.isoformat(), verified_at=now.isoformat())
+        created_at=now.isoformat(), verified_at=now.isoformat(), start=month.start.isoformat(),
+        end=month.end.isoformat())
     mkey = manifest_key(name, month)
     store.write_bytes(mkey, manifest.to_json())
     if Manifest.from_json(store.read_bytes(mkey)) != manifest:
