@@ -7,8 +7,8 @@ copied in id batches that commit one by one while the old table keeps taking wri
 records the id of every row inserted, updated or deleted meanwhile); one short transaction then
 locks the old table, copies those rows again from the old table (deleting their earlier copy), and
 swaps the names. `MEALLOG_0004_COPY_BATCH` sets the rows per batch (default 20,000). Rerunning
-after a crash starts the copy over. On SQLite the unique key gains the partition key too (month ranges of one table stand in for
-partitions). Depends only on the 0001 schema of these two tables.
+after a crash starts the copy over. On SQLite the unique key gains the partition key too (month
+ranges of one table stand in for partitions). Depends only on the 0001 schema of these two tables.
 
 Revision ID: 0004
 Revises: 0003
