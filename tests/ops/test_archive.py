@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pyarrow.parquet as pq
@@ -15,6 +16,8 @@ from meallog.store.db import session_scope
 from meallog.store.models import ArchiveManifest
 
 from .conftest import month_rows, read_manifest
+
+JSON_COLUMNS = {"record", "totals", "legacy_totals", "v2_totals"}
 
 
 def test_archive_writes_verified_manifests_for_closed_months_only(engine: Engine, seed, ops, archive_store) -> None:
@@ -59,6 +62,10 @@ def test_parquet_rows_equal_the_partition_rows(engine: Engine, seed, ops, archiv
         assert read_manifest(archive_store, name, "2026-10")["content_sha256"] == db.hexdigest()
         rows = month_rows(engine, name, "2026-10")
         assert [r[0] for r in rows] == table.column("id").to_pylist()
+        # value by value, as SQLAlchemy reads them (JSON columns hold the stored JSON text)
+        archived = [tuple(json.loads(v) if c in JSON_COLUMNS and v is not None else v for c, v in r.items())
+                    for r in table.to_pylist()]
+        assert archived == rows
         if name == "diffs":
             notes = dict(zip(table.column("id").to_pylist(), table.column("triage_note").to_pylist(), strict=True))
             assert notes[17] == "改行\nと \"引用\", カンマ" and notes[1] is None
