@@ -1,27 +1,21 @@
 """Archive closed months of the shadow tables to Parquet on object storage (runbook §5, 02:30 JST).
 
-One month of one table is streamed from the database in record batches, each written as a Parquet
-row group through a hashing writer, so memory stays flat however large the month. On PostgreSQL a
-batch is one query (keyset on id) that returns each column as one bytea of its values in binary send
-format, turned into Arrow arrays without a per-row step, while a thread already fetches the next
-batch; on SQLite, a plain cursor. The file is then read back from the store: its SHA-256 and size
-must equal what was written, and the decoded rows' count, id/time range and content checksum must
-equal those of the rows read from the database, whose own count(*) must agree. Only then is
-`manifest.json` written (the commit point of the archive) and the `archive_manifests` row marked
-verified. A crash at any point leaves at most an orphan data file that the next run replaces;
-nothing counts as archived until verified.
+One month of one table is streamed from the database in record batches (PostgreSQL: `COPY ... TO
+STDOUT (FORMAT csv)` parsed by Arrow; SQLite: a plain cursor), each batch written as a Parquet row
+group through a hashing writer, so memory stays flat however large the month. The file is then read
+back from the store: its SHA-256, row count, id/time range and a content checksum must equal what was
+written, and the row count must equal the database's. Only then is `manifest.json` written (the
+commit point of the archive) and the `archive_manifests` row marked verified. A crash at any point
+leaves at most an orphan data file that the next run replaces; nothing counts as archived until
+verified.
 """
 
 from __future__ import annotations
 
-import array
-import contextlib
 import hashlib
+import io
 import json
-import queue
 import struct
-import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -30,6 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, func, select
 from sqlalchemy.orm import Session
@@ -40,8 +35,9 @@ from meallog.store.db import UTCDateTime, is_postgres
 from meallog.store.models import PARTITIONED, ArchiveManifest
 
 FORMAT = 2  # 2: JST months, with their bounds in the manifest (1: UTC months, no bounds)
-BATCH_ROWS = 8_192  # rows per batch read (SQLite, read-back): bounds memory, not the month
-PG_BATCH_ROWS = 20_000  # rows per batch read on PostgreSQL, and per Parquet row group
+BATCH_ROWS = 8_192  # rows per batch read (SQLite): bounds memory, not the month
+READ_BATCH_ROWS = 8_192  # rows per batch of the Parquet read-back
+CSV_BLOCK = 1 << 20  # bytes of CSV per record batch (PostgreSQL): 1.7k-7k rows, one Parquet row group each
 
 
 class ArchiveError(RuntimeError):
@@ -143,139 +139,83 @@ def _feed(hs: tuple[Any, Any, Any], arr: pa.Array, first_row: int) -> None:
 
 
 # ---- reading a month from the database -------------------------------------------------------------
-def iter_month(s: Session, name: str, month: Month, *, batch_rows: int | None = None) -> Iterator[pa.RecordBatch]:
+def iter_month(s: Session, name: str, month: Month, *, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """The month's rows in id order as record batches of the archive schema."""
     schema = arrow_schema(name)
     if is_postgres(s):
-        yield from _pg_batches(s, name, month, schema, batch_rows or PG_BATCH_ROWS)
+        yield from _pg_batches(s, name, month, schema)
     else:
-        yield from _sqlite_batches(s, name, month, schema, batch_rows or BATCH_ROWS)
+        yield from _sqlite_batches(s, name, month, schema, batch_rows)
 
 
-# Each column of a batch comes from PostgreSQL as one bytea: the values' binary send format (network
-# byte order) concatenated, so a batch of any width is a single result row; no per-row work in Python.
-_SEND = {"int64": ("int8send(coalesce({c}, 0)::int8)", "q"), "double": ("float8send(coalesce({c}, 0)::float8)", "d"),
-         "bool": ("boolsend(coalesce({c}, false))", ""),
-         "date32[day]": ("date_send(coalesce({c}, date '2000-01-01'))", "i"),
-         "timestamp[us, tz=UTC]": ("timestamptz_send(coalesce({c}, timestamptz '2000-01-01 00:00+00'))", "q")}
-_PG_EPOCH_US = 946_684_800_000_000  # PostgreSQL's binary timestamps count from 2000-01-01
-_PG_EPOCH_DAYS = 10_957
+class _Chunks(io.RawIOBase):
+    """A read-only file over an iterator of byte blocks (what Arrow's streaming CSV reader reads)."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self.blocks = blocks
+        self.pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        if not self.pending:
+            nxt = next(self.blocks, None)
+            if nxt is None:
+                return 0
+            self.pending = memoryview(nxt)
+        n = min(len(b), len(self.pending))
+        b[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
 
 
-def _agg(expr: str) -> str:
-    return f"string_agg({expr}, ''::bytea)"
+def _joined(copy: Any, chunk: int = CSV_BLOCK) -> Iterator[bytes]:
+    """psycopg hands over one COPY row per call: join them into blocks of about `chunk` bytes.
+
+    In the reading thread on purpose: a receiving thread holds the GIL for its per-row loop, and
+    every Arrow call of the encoding thread then waits for it (measured: no faster, more code).
+    """
+    parts: list[bytes] = []
+    size = 0
+    for block in copy:
+        parts.append(block)
+        size += len(block)
+        if size >= chunk:
+            yield b"".join(parts)
+            parts, size = [], 0
+    if parts:
+        yield b"".join(parts)
 
 
-def _nullable(schema: pa.Schema) -> list[str]:
-    names = [f.name for f in schema if f.nullable]
-    assert len(names) <= 31, "one int4 bit mask holds the nulls of a row"
-    return names
+def _pg_batches(s: Session, name: str, month: Month, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """The month as PostgreSQL's own CSV (`COPY (SELECT ...) TO STDOUT (FORMAT csv)`), parsed by Arrow.
 
-
-def _pg_batch_sql(name: str, schema: pa.Schema) -> str:
-    table, key = table_of(name)
-    exprs = ["count(*)", "max(id)"]
-    if nullable := _nullable(schema):  # which of the nullable columns are NULL, one bit each
-        exprs.append(_agg(f"int4send({' | '.join(f'(({c} IS NULL)::int << {j})' for j, c in enumerate(nullable))})"))
-    for f in schema:
-        if pa.types.is_string(f.type):
-            v = f"coalesce({f.name}::text, '')" if isinstance(table.c[f.name].type, JSON) else f"coalesce({f.name}, '')"
-            exprs += [_agg(f"convert_to({v}, 'UTF8')"), _agg(f"int4send(octet_length(convert_to({v}, 'UTF8')))")]
-        else:
-            exprs.append(_agg(_SEND[str(f.type)][0].format(c=f.name)))
-    # One aggregate node feeds every column the same rows in the same order, so the columns line up.
-    return (f"SELECT {', '.join(exprs)} FROM (SELECT * FROM {name} WHERE {key.name} >= %(a)s AND {key.name} < %(b)s "
-            f"AND id > %(after)s ORDER BY id LIMIT %(n)s) AS batch")
-
-
-def _numbers(data: bytes, code: str) -> pa.Buffer:
-    """Network-order fixed-width values as a little-endian Arrow buffer."""
-    values = array.array(code)
-    values.frombytes(data)
-    if sys.byteorder == "little":
-        values.byteswap()
-    return pa.py_buffer(values)
-
-
-def _pg_columns(row: tuple[Any, ...], schema: pa.Schema) -> pa.RecordBatch:
-    n, cells = int(row[0]), iter(row[2:])
-    nullable = _nullable(schema)
-    mask = pa.Array.from_buffers(pa.int32(), n, [None, _numbers(next(cells), "i")]) if nullable else None
-    columns = []
-    for f in schema:
-        validity = None
-        if f.nullable:
-            bit = pc.bit_wise_and(mask, pa.scalar(1 << nullable.index(f.name), pa.int32()))
-            validity = pc.equal(bit, pa.scalar(0, pa.int32())).buffers()[1]
-        t = f.type
-        if pa.types.is_string(t):
-            data, lengths = next(cells), pa.Array.from_buffers(pa.int32(), n, [None, _numbers(next(cells), "i")])
-            offsets = pa.concat_arrays([pa.array([0], pa.int32()), pc.cumulative_sum(lengths)]).buffers()[1]
-            columns.append(pa.Array.from_buffers(t, n, [validity, offsets, pa.py_buffer(data)]))
-        elif pa.types.is_boolean(t):
-            flags = pa.Array.from_buffers(pa.uint8(), n, [None, pa.py_buffer(next(cells))])
-            columns.append(pa.Array.from_buffers(t, n, [validity, pc.not_equal(flags, 0).buffers()[1]]))
-        elif pa.types.is_timestamp(t):
-            us = pc.add(pa.Array.from_buffers(pa.int64(), n, [None, _numbers(next(cells), "q")]),
-                        pa.scalar(_PG_EPOCH_US, pa.int64()))
-            columns.append(pa.Array.from_buffers(t, n, [validity, us.buffers()[1]]))
-        elif pa.types.is_date32(t):
-            days = pc.add(pa.Array.from_buffers(pa.int32(), n, [None, _numbers(next(cells), "i")]),
-                          pa.scalar(_PG_EPOCH_DAYS, pa.int32()))
-            columns.append(pa.Array.from_buffers(t, n, [validity, days.buffers()[1]]))
-        else:
-            columns.append(pa.Array.from_buffers(t, n, [validity, _numbers(next(cells), _SEND[str(t)][1])]))
-    return pa.RecordBatch.from_arrays(columns, schema=schema)
-
-
-def _pg_batches(s: Session, name: str, month: Month, schema: pa.Schema,
-                batch_rows: int) -> Iterator[pa.RecordBatch]:
-    """The month in id order, `batch_rows` rows per query (keyset on id, so memory stays flat): each
-    query returns one row whose cells are whole columns in PostgreSQL's binary format, which become
-    Arrow arrays without a per-row step. Each batch is its own statement: a row changed in the middle
-    of a run can leave the archive a mix of before and after, which the count check here and
-    retention's re-verification against the database (before anything is dropped) catch."""
-    sql = _pg_batch_sql(name, schema)
+    The SELECT is the plain column list: NULL is an unquoted empty field and '' a quoted one, JSON
+    travels as its text (UTF-8: `SET LOCAL client_encoding`, which PostgreSQL guarantees valid),
+    timestamps as ISO text in UTC (`SET LOCAL TIME ZONE 'UTC'`), which Arrow
+    parses exactly to microseconds; values may hold newlines (quoted, parsed with newlines_in_values).
+    """
+    _, key = table_of(name)
+    sql = (f"COPY (SELECT {', '.join(schema.names)} FROM {name} WHERE {key.name} >= '{month.start.isoformat()}' "
+           f"AND {key.name} < '{month.end.isoformat()}' ORDER BY id) TO STDOUT (FORMAT csv)")
     raw = s.connection().connection.dbapi_connection
     assert raw is not None
     with raw.cursor() as cur:  # type: ignore[attr-defined]
-        if cur.execute("SHOW server_encoding").fetchone()[0] != "UTF8":
-            raise ArchiveError("the archive reads text as UTF-8: the database's server_encoding must be UTF8")
-    # A thread fetches the next batch while this one is decoded, checksummed and written: the
-    # database's work overlaps ours. It waits on the socket almost all the time (no GIL held), and
-    # at most one fetched batch waits in the queue.
-    fetched: queue.Queue[tuple[Any, ...] | BaseException | None] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def fetch() -> None:
-        try:
-            with raw.cursor(binary=True) as cur:  # type: ignore[attr-defined]
-                after = 0
-                while not stop.is_set():
-                    row = cur.execute(sql, {"a": month.start, "b": month.end, "after": after,
-                                            "n": batch_rows}).fetchone()
-                    if row is None or not row[0]:
-                        break
-                    after = int(row[1])
-                    fetched.put(row)
-        except BaseException as exc:  # handed to the reading thread, which raises it
-            fetched.put(exc)
-            return
-        fetched.put(None)
-
-    thread = threading.Thread(target=fetch, daemon=True, name="archive-fetch")
-    thread.start()
-    try:
-        while (item := fetched.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield _pg_columns(item, schema)
-    finally:
-        stop.set()
-        while thread.is_alive():  # a fetch blocked on the full queue: let it finish and end
-            with contextlib.suppress(queue.Empty):
-                fetched.get(timeout=0.05)
-        thread.join()
+        cur.execute("SET LOCAL TIME ZONE 'UTC'")
+        cur.execute("SET LOCAL client_encoding = 'UTF8'")  # so Arrow need not re-validate the text
+        with cur.copy(sql) as copy:
+            reader = pacsv.open_csv(
+                _Chunks(_joined(copy)),
+                read_options=pacsv.ReadOptions(column_names=schema.names, block_size=CSV_BLOCK, use_threads=False),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={f.name: f.type for f in schema}, true_values=["t"], false_values=["f"],
+                    null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
+                    check_utf8=False),
+            )
+            for batch in reader:
+                yield pa.RecordBatch.from_arrays(batch.columns, schema=schema)
 
 
 def _sqlite_batches(s: Session, name: str, month: Month, schema: pa.Schema,
@@ -399,7 +339,7 @@ def pending_months(s: Session, *, now: datetime) -> list[tuple[str, Month]]:
 
 
 def write_month(s: Session, store: ObjectStore, name: str, month: Month, *, now: datetime,
-                batch_rows: int | None = None) -> Manifest:
+                batch_rows: int = BATCH_ROWS) -> Manifest:
     """Write, read back and verify one month; then write its manifest and mark it archived.
 
     Raises ArchiveError (or the store's own error) when anything does not match; the caller commits.
@@ -414,7 +354,7 @@ def write_month(s: Session, store: ObjectStore, name: str, month: Month, *, now:
         try:
             for batch in iter_month(s, name, month, batch_rows=batch_rows):
                 written.update(batch, key.name)
-                writer.write_batch(batch)
+                writer.write_batch(batch)  # one row group per batch: 4 MiB of CSV, 7k-30k rows here
         finally:
             writer.close()
     file_sha, file_size = hw.hash.hexdigest(), hw.size
@@ -466,7 +406,8 @@ def read_digest(store: ObjectStore, data_key: str, name: str) -> ContentDigest:
         pf = pq.ParquetFile(f)
         if pf.schema_arrow != digest.schema:
             raise ArchiveError(f"{data_key}: schema {pf.schema_arrow} is not the archive schema")
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS):
+        # use_threads=False: threaded decoding reads ahead, and peak memory then grows with the file
+        for batch in pf.iter_batches(batch_size=READ_BATCH_ROWS, use_threads=False):
             digest.update(batch, key.name)
     return digest
 
