@@ -2,8 +2,8 @@
 
 The business day is JST (Asia/Tokyo), so a month of the shadow tables is a JST month: from
 `YYYY-MM-01 00:00+09:00` to the next one. 0004 bounded the partitions at UTC midnight, 9 hours
-late. On PostgreSQL each month partition `<table>_pYYYY_MM` is re-bounded in place, one
-transaction per table: DETACH every month partition, move out the rows that now belong to another
+late. On PostgreSQL each month partition `<table>_pYYYY_MM` is re-bounded in place, in the
+migration's one transaction, table by table: DETACH every month partition, move out the rows that now belong to another
 month (the last 9 hours of each UTC month, about 1.2 % of the rows) and everything in DEFAULT into
 a temporary table, ATTACH each partition again with JST bounds, insert the moved rows through the
 parent (they land in their JST month; a month that had none gets a partition, rows that were
