@@ -4,8 +4,10 @@
 
 Seeds one month of `diffs` and `meal_logs_v2_shadow` in a throwaway database (generate_series), then
 prints rows/s of (a) `COPY (SELECT ...) TO STDOUT` of the partition read to the end by psycopg, and
-(b) the archive job's work for the same partition: stream to Parquet + read back + verify. Peak RSS of
-an archive run in a fresh process is printed for the same month (`--rss`). Nothing here asserts.
+(b) the archive job's work for the same partition: stream to Parquet + read back + verify, in a fresh
+process, with its peak RSS. Beside wall-clock rows/s it prints the CPU seconds both spent, client and
+database backend (read from /proc when PostgreSQL runs on this host): on a shared machine the CPU
+ratio moves less than the wall-clock one. Nothing here asserts.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -28,8 +31,8 @@ _PAD = "x" * 400  # a v2 record is a few hundred bytes of JSON
 
 
 def seed_pg(url: str, n: int, *, month: str = MONTH) -> None:
-    """n rows in each shadow table, spread over `month` (UTC)."""
-    start = f"{month}-01 00:00:00+00"
+    """n rows in each shadow table, spread over the first 28 days of `month` (a JST month)."""
+    start = f"{month}-01 00:00:00+09"
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f"""
@@ -38,14 +41,14 @@ def seed_pg(url: str, n: int, *, month: str = MONTH) -> None:
                    json_build_object('items', json_build_array(json_build_object('name', 'ご飯', 'grams', 150 + g % 50,
                                      'pad', '{_PAD}')), 'i', g),
                    json_build_object('kcal', 252.0 + g % 13, 'protein_g', 3.75),
-                   timestamptz '{start}' + ((g::bigint * 7919) % 2592000) * interval '1 second'
+                   timestamptz '{start}' + ((g::bigint * 7919) % 2419200) * interval '1 second'
             FROM generate_series(1, {n}) g""")
         conn.execute(f"""
             INSERT INTO diffs (ts, log_id, log_version, user_id, pipeline_version, local_date, kcal_abs, kcal_rel,
                                protein_g_abs, protein_g_rel, fat_g_abs, fat_g_rel, carbs_g_abs, carbs_g_rel,
                                legacy_totals, v2_totals, breach, breach_fields, unknown_kinds, item_count,
                                unknown_count, ignore_rule_id, triage, triage_note)
-            SELECT timestamptz '{start}' + ((g::bigint * 7919) % 2592000) * interval '1 second', g, 1, g % 97, 'v2.0.0',
+            SELECT timestamptz '{start}' + ((g::bigint * 7919) % 2419200) * interval '1 second', g, 1, g % 97, 'v2.0.0',
                    date '{month}-01' + (g % 28), (g % 13) * 1.1, (g % 13) / 250.0, 0.5, 0.01, 0.25, 0.02, 1.5, 0.03,
                    json_build_object('kcal', 250.0), json_build_object('kcal', 252.0 + g % 13), g % 11 = 0,
                    CASE WHEN g % 11 = 0 THEN 'kcal' ELSE '' END, '', 1 + g % 3, 0, NULL, NULL, NULL
@@ -54,27 +57,43 @@ def seed_pg(url: str, n: int, *, month: str = MONTH) -> None:
         conn.execute("ANALYZE meal_logs_v2_shadow")
 
 
-def copy_rows_per_s(url: str, table: str = "diffs", key: str = "ts", month: str = MONTH) -> tuple[int, float]:
+def backend_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) of a PostgreSQL backend on this host; None when it is not readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def copy_run(url: str, table: str = "diffs", key: str = "ts", month: str = MONTH) -> dict[str, float | None]:
+    """`COPY (SELECT * ...) TO STDOUT` of the month read to the end: rows, seconds, client and server CPU."""
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
-    lo, hi = f"{month}-01 00:00:00+00", _next_month(month)
+    lo, hi = f"{month}-01 00:00:00+09", _next_month(month)
     rows = 0
-    started = time.perf_counter()
     sql = f"COPY (SELECT * FROM {table} WHERE {key} >= '{lo}' AND {key} < '{hi}' ORDER BY id) TO STDOUT"
-    with psycopg.connect(conninfo) as conn, conn.cursor() as cur, cur.copy(sql) as copy:
-        for block in copy:
-            rows += bytes(block).count(b"\n")
-    return rows, rows / (time.perf_counter() - started)
+    with psycopg.connect(conninfo) as conn, conn.cursor() as cur:
+        server0, cpu0, started = backend_cpu_s(conn.info.backend_pid), time.process_time(), time.perf_counter()
+        with cur.copy(sql) as copy:
+            for block in copy:
+                rows += bytes(block).count(b"\n")
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu0
+        server1 = backend_cpu_s(conn.info.backend_pid)
+    server = server1 - server0 if server0 is not None and server1 is not None else None
+    return {"rows": rows, "seconds": seconds, "client_cpu_s": cpu, "server_cpu_s": server}
 
 
 def _next_month(month: str) -> str:
     y, m = map(int, month.split("-"))
     y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return f"{y:04d}-{m:02d}-01 00:00:00+00"
+    return f"{y:04d}-{m:02d}-01 00:00:00+09"
 
 
 RSS_SCRIPT = """
 import json, resource, sys, time
 from datetime import UTC, datetime
+from sqlalchemy import text
+from bench.ops_archive import backend_cpu_s
 from meallog.ops.archive import write_month
 from meallog.ops.partitions import Month
 from meallog.ops.store import ObjectStore
@@ -82,16 +101,18 @@ from meallog.store.db import make_engine, session_scope
 url, root, table, month = sys.argv[1:5]
 store = ObjectStore.from_url("file://" + root)
 engine = make_engine(url)
-started = time.perf_counter()
 with session_scope(engine) as s:
+    pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    server0, cpu0, started = backend_cpu_s(pid), time.process_time(), time.perf_counter()
     m = write_month(s, store, table, Month.parse(month), now=datetime.now(UTC))
-seconds = time.perf_counter() - started
-print(json.dumps({"rows": m.rows, "bytes": m.files[0].bytes, "seconds": seconds,
+    seconds, cpu, server1 = time.perf_counter() - started, time.process_time() - cpu0, backend_cpu_s(pid)
+print(json.dumps({"rows": m.rows, "bytes": m.files[0].bytes, "seconds": seconds, "client_cpu_s": cpu,
+                  "server_cpu_s": server1 - server0 if server0 is not None and server1 is not None else None,
                   "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 
-def archive_run(url: str, root: str, table: str = "diffs", month: str = MONTH) -> dict[str, float]:
+def archive_run(url: str, root: str, table: str = "diffs", month: str = MONTH) -> dict[str, Any]:
     """One archive of one month in a fresh Python process: rows, bytes, seconds, peak RSS (KiB)."""
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
     out = subprocess.run([sys.executable, "-c", RSS_SCRIPT, url, root, table, month], env=env, check=True,
@@ -118,16 +139,30 @@ def main() -> None:
         t0 = time.perf_counter()
         seed_pg(url, args.rows)
         print(f"seeded {args.rows} rows per table in {time.perf_counter() - t0:.1f} s ({datetime.now(UTC):%F %T} UTC)")
-        print(f"{'what':<58} {'rows':>9} {'rows/s':>10} {'ratio':>6}")
+        print(f"{'what':<60} {'rows':>9} {'rows/s':>9} {'ratio':>6} {'CPU s (client+db)':>18} {'CPU ratio':>9}")
         for table, key in (("diffs", "ts"), ("meal_logs_v2_shadow", "created_at")):
-            copy_rows, copy_rate = copy_rows_per_s(url, table, key)
+            copy = copy_run(url, table, key)
             run = archive_run(url, f"{tmp}/{table}", table)
-            rate = run["rows"] / run["seconds"]
-            print(f"{'COPY (SELECT * FROM ' + table + ' month) TO STDOUT':<58} {copy_rows:>9} {copy_rate:>10.0f}")
-            print(f"{'archive ' + table + ' month (Parquet + read-back verify)':<58} {int(run['rows']):>9} "
-                  f"{rate:>10.0f} {rate / copy_rate:>5.0%}")
+            copy_rate, rate = float(copy["rows"] or 0) / float(copy["seconds"] or 1), run["rows"] / run["seconds"]
+            copy_cpu, run_cpu = _cpu(copy), _cpu(run)
+            cpu_ratio = f"{copy_cpu / run_cpu:>8.0%}" if copy_cpu and run_cpu else f"{'-':>9}"
+            print(f"{'COPY (SELECT * FROM ' + table + ' month) TO STDOUT':<60} {int(copy['rows'] or 0):>9} "
+                  f"{copy_rate:>9.0f} {'':>6} {_cpu_text(copy):>18}")
+            print(f"{'archive ' + table + ' month (Parquet + read-back verify)':<60} {int(run['rows']):>9} "
+                  f"{rate:>9.0f} {rate / copy_rate:>5.0%} {_cpu_text(run):>18} {cpu_ratio}")
             print(f"    {int(run['bytes']):,} bytes of Parquet, peak RSS {run['peak_rss_kib'] / 1024:.0f} MiB")
 
+
+def _cpu(run: dict[str, Any]) -> float | None:
+    if run.get("server_cpu_s") is None:
+        return None
+    return float(run["client_cpu_s"]) + float(run["server_cpu_s"])
+
+
+def _cpu_text(run: dict[str, Any]) -> str:
+    if run.get("server_cpu_s") is None:
+        return f"{run['client_cpu_s']:.2f}+?"
+    return f"{run['client_cpu_s']:.2f}+{run['server_cpu_s']:.2f}"
 
 if __name__ == "__main__":
     main()

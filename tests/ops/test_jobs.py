@@ -14,7 +14,7 @@ from meallog.cli.main import app
 from meallog.ops.locks import job_lock
 from meallog.ops.scheduler import SCHEDULE
 from meallog.store.db import Base, session_scope
-from meallog.store.models import OpsJobRun, OpsLock
+from meallog.store.models import ArchiveManifest, OpsJobRun, OpsLock
 
 from .conftest import NOW
 
@@ -123,8 +123,18 @@ def test_ops_status_and_restore_archive_cli(db_url: str, engine: Engine, seed, m
     assert res.exit_code == 0 and "archive" in res.stdout
     res = runner.invoke(app, ["shadow", "restore-archive", "2026-09"])
     assert res.exit_code == 0, res.output
-    assert [json.loads(line)["already_present"] for line in res.stdout.splitlines()] == [8, 8]
+    restored = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["already_present"] for r in restored] == [8, 8] and all(r["held_until"] for r in restored)
     assert runner.invoke(app, ["shadow", "restore-archive", "2026-13"]).exit_code == 2
+    res = runner.invoke(app, ["ops", "retention", "--release", "2026-09", "--dry-run"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["released"] == ["diffs/2026-09", "meal_logs_v2_shadow/2026-09"]
+    with session_scope(engine) as s:
+        assert all(m.held_until is not None for m in s.scalars(select(ArchiveManifest)))
+    res = runner.invoke(app, ["ops", "retention", "--release", "2026-09"])
+    assert res.exit_code == 0 and len(json.loads(res.stdout)["released"]) == 2
+    with session_scope(engine) as s:
+        assert all(m.held_until is None for m in s.scalars(select(ArchiveManifest)))
+    assert json.loads(runner.invoke(app, ["ops", "retention", "--release", "2026-09"]).stdout)["released"] == []
     with session_scope(engine) as s:
         assert [r.outcome for r in s.scalars(select(OpsJobRun))] == ["ok"]
 

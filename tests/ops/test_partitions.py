@@ -63,8 +63,10 @@ def test_default_rows_are_reported(engine: Engine, ops, metrics) -> None:
 def test_month_arithmetic() -> None:
     assert Month.parse("2026-12").next() == Month(2027, 1)
     assert Month(2027, 1).prev() == Month(2026, 12)
-    assert Month.of(datetime(2026, 11, 30, 23, 59, tzinfo=UTC)) == Month(2026, 11)
-    assert Month(2026, 2).end == datetime(2026, 3, 1, tzinfo=UTC)
+    assert Month.of(datetime(2026, 11, 30, 14, 59, tzinfo=UTC)) == Month(2026, 11)
+    assert Month.of(datetime(2026, 11, 30, 15, 0, tzinfo=UTC)) == Month(2026, 12)  # 00:00 JST on Dec 1
+    assert Month(2026, 2).end == datetime(2026, 2, 28, 15, 0, tzinfo=UTC)
+    assert Month(2026, 3).start.isoformat() == "2026-03-01T00:00:00+09:00"
     with pytest.raises(ValueError):
         Month.parse("2026-13")
 
@@ -78,3 +80,34 @@ def test_sqlite_months_are_ranges_of_one_table(engine: Engine, seed, ops) -> Non
     assert parts == [("diffs[2026-09]", 10), ("diffs[2026-10]", 5)]
     run = ops().run_result("partitions")
     assert run.outcome == "ok" and run.detail["created"] == []
+
+
+def test_months_are_jst_months_in_partitions_and_archives(engine: Engine, ops, archive_store) -> None:
+    """2026-10-31T15:30Z is 00:30 on 1 November in Tokyo: November's partition and archive."""
+    edge, before = datetime(2026, 10, 31, 15, 30, tzinfo=UTC), datetime(2026, 10, 31, 14, 59, tzinfo=UTC)
+    assert ops(datetime(2026, 10, 20, tzinfo=UTC)).run_result("partitions").outcome == "ok"
+    with engine.begin() as conn:
+        for i, at in ((1, edge), (2, before)):
+            conn.execute(insert(Base.metadata.tables["diffs"]), [diff_row(i, at)])
+            conn.execute(insert(Base.metadata.tables["meal_logs_v2_shadow"]), [shadow_row(i, at)])
+    with session_scope(engine) as s:
+        parts = {(p.name, p.rows) for p in list_partitions(s, tables=("diffs",)) if p.rows}
+        assert months_with_rows(s, "diffs") == [Month(2026, 10), Month(2026, 11)]
+    if engine.dialect.name == "postgresql":
+        assert parts == {("diffs_p2026_10", 1), ("diffs_p2026_11", 1)}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT tableoid::regclass::text FROM diffs WHERE id = 1")).scalar_one() \
+                == "diffs_p2026_11"
+    else:
+        assert parts == {("diffs[2026-10]", 1), ("diffs[2026-11]", 1)}
+    # on 2026-11-30T16:00Z it is already December in Tokyo: November is closed and archived
+    r = ops(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)).run_result("archive")
+    assert r.outcome == "ok", r.detail
+    assert {(a["table"], a["month"], a["rows"]) for a in r.detail["archived"]} == {
+        (t, m, 1) for t in ("diffs", "meal_logs_v2_shadow") for m in ("2026-10", "2026-11")}
+    from .conftest import read_manifest
+
+    nov = read_manifest(archive_store, "diffs", "2026-11")
+    assert (nov["min_id"], nov["max_id"], nov["min_ts"]) == (1, 1, edge.isoformat())
+    assert (nov["start"], nov["end"]) == ("2026-11-01T00:00:00+09:00", "2026-12-01T00:00:00+09:00")
+    assert read_manifest(archive_store, "diffs", "2026-10")["max_id"] == 2

@@ -66,9 +66,9 @@ def test_drops_only_months_with_a_verified_archive_and_restore_gives_them_back(e
     sched = ops(later)
     for name in ("meal_logs_v2_shadow", "diffs"):
         with session_scope(engine) as s:
-            first = restore_month(s, sched.store(), name, Month(2026, 5))
+            first = restore_month(s, sched.store(), name, Month(2026, 5), now=later)
         with session_scope(engine) as s:
-            second = restore_month(s, sched.store(), name, Month(2026, 5))
+            second = restore_month(s, sched.store(), name, Month(2026, 5), now=later)
         assert (first.inserted, second.inserted, second.already_present) == (120, 0, 120)
         assert month_rows(engine, name, "2026-05") == before[name]
 
@@ -104,3 +104,34 @@ def test_late_row_in_a_closed_month_is_not_lost(engine: Engine, seed, ops) -> No
     r = ops(later).run_result("retention")
     assert r.outcome == "error"
     assert len(month_rows(engine, "meal_logs_v2_shadow", "2026-05")) == 11
+
+
+def test_a_restored_month_is_held_until_released_or_the_hold_ends(engine: Engine, seed, ops) -> None:
+    from meallog.ops.partitions import Month
+    from meallog.ops.retention import RESTORE_HOLD, release_hold, restore_month
+
+    seed("2026-05", 20)
+    later = NOW + timedelta(days=200)
+    _phase(engine, "P3", later - timedelta(days=95))
+    assert ops(later).run_result("archive").outcome == "ok"
+    assert "diffs/2026-05" in ops(later).run_result("retention").detail["dropped"]
+    sched = ops(later)
+    with session_scope(engine) as s:
+        assert restore_month(s, sched.store(), "diffs", Month(2026, 5), now=later).inserted == 20
+    # the next nightly run keeps it, and says why and until when
+    r = ops(later + timedelta(days=1)).run_result("retention")
+    assert r.outcome == "ok" and "diffs/2026-05" not in r.detail["dropped"]
+    held = [d for d in r.detail["decisions"] if (d["table"], d["month"]) == ("diffs", "2026-05")]
+    assert len(held) == 1 and not held[0]["drop"] and held[0]["reason"].startswith("restored ")
+    assert "held until" in held[0]["reason"] and "--release 2026-05" in held[0]["reason"]
+    assert len(month_rows(engine, "diffs", "2026-05")) == 20
+    # after the hold it goes again
+    r = ops(later + RESTORE_HOLD + timedelta(days=1)).run_result("retention")
+    assert "diffs/2026-05" in r.detail["dropped"]
+    # restore again, then release by hand: the next run drops it
+    with session_scope(engine) as s:
+        restore_month(s, sched.store(), "diffs", Month(2026, 5), now=later)
+    assert "diffs/2026-05" not in ops(later).run_result("retention").detail["dropped"]
+    with session_scope(engine) as s:
+        assert release_hold(s, Month(2026, 5)) == ["diffs/2026-05"]
+    assert "diffs/2026-05" in ops(later).run_result("retention").detail["dropped"]

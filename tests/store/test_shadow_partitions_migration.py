@@ -63,7 +63,7 @@ def test_0004_keeps_every_row_and_dedup_still_holds(blank_url: str) -> None:
                 conn.execute(insert(Base.metadata.tables["meal_logs_v2_shadow"]), [shadow_row(i, at)])
                 conn.execute(insert(Base.metadata.tables["diffs"]), [diff_row(i, at)])
         before = {n: _rows(engine, n) for n in ("meal_logs_v2_shadow", "diffs")}
-        upgrade(engine)
+        upgrade(engine, "0004")
         assert {n: _rows(engine, n) for n in before} == before
         if engine.dialect.name == "postgresql":
             with engine.connect() as conn:
@@ -89,3 +89,49 @@ def test_0004_keeps_every_row_and_dedup_still_holds(blank_url: str) -> None:
         assert len(_rows(engine, "diffs")) == 121
     finally:
         engine.dispose()
+
+
+JST_EDGE = datetime(2026, 10, 31, 15, 30, tzinfo=UTC)  # = 2026-11-01 00:30 JST: November's
+
+
+@pytest.mark.pg
+def test_0005_rebounds_utc_months_to_jst_months_with_their_rows(pg_admin_url: str) -> None:
+    with pg.fresh_database(pg_admin_url) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine, "0004")
+            ats = [datetime(2026, 10, 31, 14, 59, tzinfo=UTC), JST_EDGE, datetime(2026, 10, 15, tzinfo=UTC),
+                   datetime(2026, 9, 30, 15, 0, tzinfo=UTC), datetime(2040, 1, 1, tzinfo=UTC)]
+            with engine.begin() as conn:
+                conn.execute(text("CREATE TABLE IF NOT EXISTS diffs_p2026_09 PARTITION OF diffs "
+                                  "FOR VALUES FROM ('2026-09-01 00:00+00') TO ('2026-10-01 00:00+00')"))
+                conn.execute(text("CREATE TABLE IF NOT EXISTS diffs_p2026_10 PARTITION OF diffs "
+                                  "FOR VALUES FROM ('2026-10-01 00:00+00') TO ('2026-11-01 00:00+00')"))
+                conn.execute(text("CREATE TABLE IF NOT EXISTS diffs_p2026_12 PARTITION OF diffs "
+                                  "FOR VALUES FROM ('2026-12-01 00:00+00') TO ('2027-01-01 00:00+00')"))
+                for i, at in enumerate(ats, start=1):
+                    conn.execute(insert(Base.metadata.tables["diffs"]), [diff_row(i, at)])
+                    conn.execute(insert(Base.metadata.tables["meal_logs_v2_shadow"]), [shadow_row(i, at)])
+                where = dict(conn.execute(text("SELECT id, tableoid::regclass::text FROM diffs")).all())
+            assert where[2] == "diffs_p2026_10"  # 0004's UTC month
+            before = {n: _rows(engine, n) for n in ("meal_logs_v2_shadow", "diffs")}
+            upgrade(engine)
+            assert {n: _rows(engine, n) for n in before} == before
+            with engine.connect() as conn:
+                where = dict(conn.execute(text("SELECT id, tableoid::regclass::text FROM diffs")).all())
+                bound = conn.execute(text("SELECT pg_get_expr(relpartbound, oid) FROM pg_class "
+                                          "WHERE relname = 'diffs_p2026_11'")).scalar_one()
+            assert where == {1: "diffs_p2026_10", 2: "diffs_p2026_11", 3: "diffs_p2026_10", 4: "diffs_p2026_10",
+                             5: "diffs_default"}
+            assert "2026-10-31 15:00:00+00" in bound and "2026-11-30 15:00:00+00" in bound
+            with engine.begin() as conn:  # new rows follow the JST bounds too
+                conn.execute(insert(Base.metadata.tables["diffs"]),
+                             [diff_row(9, datetime(2026, 11, 30, 15, 0, tzinfo=UTC))])
+                assert conn.execute(text("SELECT tableoid::regclass::text FROM diffs WHERE log_id = 9")).scalar_one() \
+                    == "diffs_p2026_12"
+            downgrade(engine, "0004")
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT tableoid::regclass::text FROM diffs WHERE log_id = 2")).scalar_one() \
+                    == "diffs_p2026_10"
+        finally:
+            engine.dispose()

@@ -67,9 +67,28 @@ def cleanup(dry_run: bool = DRY_RUN) -> None:
 
 
 @ops_app.command("retention")
-def retention(dry_run: bool = DRY_RUN) -> None:
-    """Drop months 90 days past P3 whose archive verifies now (DETACH, then DROP)."""
-    _run("retention", dry_run)
+def retention(dry_run: bool = DRY_RUN,
+              release: str = typer.Option(None, "--release", metavar="YYYY-MM",
+                                          help="end the restore hold of this month (both tables) and run "
+                                               "nothing else; the next retention run may drop it")) -> None:
+    """Drop months 90 days past P3 whose archive verifies now and that no restore holds (DETACH, then DROP)."""
+    if release is None:
+        _run("retention", dry_run)
+        return
+    from meallog.ops.partitions import Month
+    from meallog.ops.retention import release_hold
+    from meallog.store.db import session_scope
+
+    try:
+        m = Month.parse(release)
+    except ValueError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from exc
+    with session_scope(_scheduler().sessions) as s:
+        released = release_hold(s, m)
+        if dry_run:
+            s.rollback()
+    typer.echo(json.dumps({"released": released, "month": str(m), "dry_run": dry_run}))
 
 
 @ops_app.command("status")
@@ -112,10 +131,16 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
     out.print(f"DEFAULT partition rows: {defaults}; archived months: {len(archived)} at {sched.archive_url}")
 
 
-def restore_archive(month: str = typer.Argument(..., help="YYYY-MM"),
-                    table: str = typer.Option(None, "--table", help="meal_logs_v2_shadow or diffs (default both)")
+def restore_archive(month: str = typer.Argument(..., help="YYYY-MM (a JST month)"),
+                    table: str = typer.Option(None, "--table", help="meal_logs_v2_shadow or diffs (default both)"),
+                    hold_days: int = typer.Option(30, "--hold-days", min=0,
+                                                  help="days retention keeps the restored month "
+                                                       "(`meallog ops retention --release MONTH` ends it early)"),
                     ) -> None:
-    """Load an archived month back into the shadow tables (idempotent: rows already there are kept)."""
+    """Load an archived month back into the shadow tables (idempotent: rows already there are kept) and
+    hold it against retention for --hold-days."""
+    from datetime import timedelta
+
     from meallog.ops.partitions import Month
     from meallog.ops.retention import restore_month
     from meallog.store.db import session_scope
@@ -131,12 +156,13 @@ def restore_archive(month: str = typer.Argument(..., help="YYYY-MM"),
     for name in [table] if table else list(PARTITIONED):
         try:
             with session_scope(sched.sessions) as s:
-                r = restore_month(s, store, name, m)
+                r = restore_month(s, store, name, m, now=sched.clock.now(), hold=timedelta(days=hold_days))
         except Exception as exc:
             err.print(f"error: restore of {name} {m} failed: {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from exc
         typer.echo(json.dumps({"table": r.table, "month": r.month, "archived_rows": r.archived_rows,
-                               "inserted": r.inserted, "already_present": r.already_present}))
+                               "inserted": r.inserted, "already_present": r.already_present,
+                               "held_until": r.held_until.isoformat() if r.held_until else None}))
 
 
 def register(app: typer.Typer) -> None:

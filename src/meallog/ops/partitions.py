@@ -1,6 +1,8 @@
 """Monthly partitions of the shadow tables (runbook §5): PostgreSQL declarative partitions, SQLite month ranges.
 
-Months are UTC calendar months. On PostgreSQL each table has `<table>_pYYYY_MM` partitions and a
+Months are JST calendar months (the business day is Asia/Tokyo): a month runs from
+`YYYY-MM-01 00:00+09:00` to the next, on PostgreSQL's partition bounds and SQLite's month ranges alike
+(Alembic 0005 re-bounded the UTC months of 0004). On PostgreSQL each table has `<table>_pYYYY_MM` partitions and a
 `<table>_default` partition that catches any row no month partition takes, so an insert never fails;
 the job keeps the current and next two months created and moves rows out of DEFAULT when their month
 gets a partition. On SQLite a "partition" is the month range of the one table: the same jobs (archive,
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Column, ColumnElement, Table, and_, delete, func, select, text
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from meallog.store.db import Base, is_postgres
 from meallog.store.models import PARTITIONED
 
 AHEAD = 2
+JST = timezone(timedelta(hours=9), "JST")  # Asia/Tokyo has no DST: a fixed offset is exact
 _NAME = re.compile(r"^(?P<table>\w+)_p(?P<y>\d{4})_(?P<m>\d{2})$")
 
 
@@ -30,7 +33,8 @@ class Month:
 
     @classmethod
     def of(cls, at: datetime) -> Month:
-        at = at.astimezone(UTC)
+        """The JST month `at` falls in."""
+        at = at.astimezone(JST)
         return cls(at.year, at.month)
 
     @classmethod
@@ -52,7 +56,7 @@ class Month:
 
     @property
     def start(self) -> datetime:
-        return datetime(self.year, self.month, 1, tzinfo=UTC)
+        return datetime(self.year, self.month, 1, tzinfo=JST)
 
     @property
     def end(self) -> datetime:
@@ -91,6 +95,11 @@ def partition_name(table: str, month: Month) -> str:
     return f"{table}_p{month.year:04d}_{month.month:02d}"
 
 
+def sqlite_month(col: Column[datetime]) -> ColumnElement[str]:
+    """`YYYY-MM` of the JST month of a SQLite timestamp (stored as naive UTC text)."""
+    return func.strftime("%Y-%m", col, "+9 hours")
+
+
 def in_month(col: Column[datetime], month: Month) -> ColumnElement[bool]:
     return and_(col >= month.start, col < month.end)
 
@@ -112,7 +121,7 @@ def list_partitions(s: Session, *, tables: tuple[str, ...] = tuple(PARTITIONED),
                 month = Month(int(m.group("y")), int(m.group("m"))) if m else None
                 out.append(Partition(name, child, month, rows))
         else:
-            ym = func.strftime("%Y-%m", col)
+            ym = sqlite_month(col)
             for value, rows in s.execute(select(ym, func.count()).group_by(ym).order_by(ym)):
                 out.append(Partition(name, f"{name}[{value}]", Month.parse(value), int(rows)))
     return out
@@ -122,7 +131,7 @@ def months_with_rows(s: Session, name: str) -> list[Month]:
     """Months that hold rows of `name`, DEFAULT partition included (PostgreSQL reads the parent)."""
     table, col = table_of(name)
     if not is_postgres(s):
-        ym = func.strftime("%Y-%m", col)
+        ym = sqlite_month(col)
         return [Month.parse(v) for v in s.scalars(select(ym).group_by(ym).order_by(ym))]
     # No scan of the big partitions: a month partition holds rows if it has a first row; only the
     # (small) DEFAULT partition is grouped by month.
@@ -130,7 +139,7 @@ def months_with_rows(s: Session, name: str) -> list[Month]:
     for part in list_partitions(s, tables=(name,), count=False):
         if part.month is not None and s.execute(text(f"SELECT 1 FROM {part.name} LIMIT 1")).first():
             found.add(part.month)
-    ym_sql = f"to_char(timezone('UTC', {col.name}), 'YYYY-MM')"
+    ym_sql = f"to_char(timezone('Asia/Tokyo', {col.name}), 'YYYY-MM')"
     found |= {Month.parse(v) for v in s.scalars(text(f"SELECT DISTINCT {ym_sql} FROM {name}_default"))}
     return sorted(found)
 

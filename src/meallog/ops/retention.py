@@ -6,7 +6,10 @@ A month of `meal_logs_v2_shadow` or `diffs` is dropped only when all of these ho
 - the month ended more than 90 days ago;
 - its archive verifies now: the stored file's SHA-256 and content equal the manifest, and the
   database's month still equals the archive (a late or triaged row means: archive again first).
-`restore_month` loads an archived month back (after a drop, or to inspect it); rerunning it adds nothing.
+- it is not held: `restore_month` loads an archived month back (after a drop, or to inspect it;
+  rerunning it adds nothing) and holds it for RESTORE_HOLD (30 days), so the next nightly run does
+  not drop what someone just asked for; `release_hold` (`meallog ops retention --release MONTH`)
+  ends the hold early.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON, Text, TypeDecorator
 
-from meallog.ops.archive import ArchiveError, verify_archive
+from meallog.ops.archive import FORMAT, ArchiveError, manifest_key, verify_archive
 from meallog.ops.partitions import Month, create_month, in_month, list_partitions, months_with_rows, table_of
 from meallog.ops.store import ObjectStore
 from meallog.store.db import is_postgres
 from meallog.store.models import PARTITIONED, ArchiveManifest, PhaseEvent
 
 RETENTION = timedelta(days=90)
+RESTORE_HOLD = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +76,8 @@ def plan_retention(s: Session, store: ObjectStore, *, now: datetime, retention: 
     cutoff = now - retention
     decisions: list[Decision] = []
     errors: list[str] = []
-    verified = {(m.table_name, m.period) for m in s.scalars(select(ArchiveManifest)
-                                                            .where(ArchiveManifest.verified_at.is_not(None)))}
+    archives = {(m.table_name, m.period): m for m in s.scalars(select(ArchiveManifest))}
+    verified = {k for k, m in archives.items() if m.verified_at is not None}
     for name in PARTITIONED:
         table, col = table_of(name)
         months = set(months_with_rows(s, name))
@@ -85,6 +89,14 @@ def plan_retention(s: Session, store: ObjectStore, *, now: datetime, retention: 
             rows = int(s.execute(select(func.count()).select_from(table).where(in_month(col, month))).scalar_one())
             if rows == 0:
                 decisions.append(Decision(name, str(month), 0, True, "empty"))
+                continue
+            held = archives.get((name, str(month)))
+            if held is not None and held.held_until is not None and held.held_until > now:
+                restored = held.restored_at or held.held_until
+                decisions.append(Decision(name, str(month), rows, False,
+                                          f"restored {restored:%Y-%m-%d %H:%M} UTC: held until "
+                                          f"{held.held_until:%Y-%m-%d %H:%M} UTC (end it early: meallog ops "
+                                          f"retention --release {month})"))
                 continue
             if (name, str(month)) not in verified:
                 decisions.append(Decision(name, str(month), rows, False, "no verified archive yet"))
@@ -116,6 +128,7 @@ class RestoreReport:
     archived_rows: int
     inserted: int
     already_present: int
+    held_until: datetime | None = None
 
 
 class _PgJSONText(TypeDecorator[str]):
@@ -137,8 +150,10 @@ def _text_json_twin(name: str, *, pg: bool) -> Table:
     return Table(name, MetaData(), *cols)
 
 
-def restore_month(s: Session, store: ObjectStore, name: str, month: Month, *, batch_rows: int = 5_000) -> RestoreReport:
-    """Insert the archived rows of one month that are not in the table. Idempotent; the caller commits."""
+def restore_month(s: Session, store: ObjectStore, name: str, month: Month, *, now: datetime,
+                  hold: timedelta = RESTORE_HOLD, batch_rows: int = 5_000) -> RestoreReport:
+    """Insert the archived rows of one month that are not in the table, and hold the month against
+    retention until `now + hold`. Idempotent; the caller commits."""
     manifest = verify_archive(None, store, name, month)
     table, col = table_of(name)
     create_month(s, name, month)
@@ -151,6 +166,27 @@ def restore_month(s: Session, store: ObjectStore, name: str, month: Month, *, ba
             if rows:
                 s.execute(ins, rows)
     after = int(s.execute(select(func.count()).select_from(table).where(in_month(col, month))).scalar_one())
+    row = s.scalar(select(ArchiveManifest).where(ArchiveManifest.table_name == name,
+                                                 ArchiveManifest.period == str(month)))
+    if row is None:  # restored into a database that never archived it (a rebuilt one): record the archive
+        row = ArchiveManifest(table_name=name, period=str(month), path=store.uri(manifest_key(name, month)),
+                              rows=manifest.rows, sha256=manifest.files[0].sha256, created_at=now,
+                              verified_at=now if manifest.format >= FORMAT else None)
+        s.add(row)
+    row.restored_at, row.held_until = now, now + hold
+    s.flush()
     return RestoreReport(table=name, month=str(month), archived_rows=manifest.rows, inserted=after - before,
-                         already_present=manifest.rows - (after - before))
+                         already_present=manifest.rows - (after - before), held_until=row.held_until)
 
+
+def release_hold(s: Session, month: Month, *, tables: tuple[str, ...] = tuple(PARTITIONED)) -> list[str]:
+    """End the restore hold of `month`: the next retention run may drop it again. Returns what was held."""
+    released = []
+    for row in s.scalars(select(ArchiveManifest).where(ArchiveManifest.period == str(month),
+                                                       ArchiveManifest.table_name.in_(tables),
+                                                       ArchiveManifest.held_until.is_not(None))
+                         .order_by(ArchiveManifest.table_name)):
+        row.held_until = None
+        released.append(f"{row.table_name}/{month}")
+    s.flush()
+    return released

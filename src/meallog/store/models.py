@@ -385,6 +385,10 @@ class ArchiveManifest(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # `meallog shadow restore-archive` loaded the month back at restored_at; retention keeps it
+    # until held_until (or until `meallog ops retention --release MONTH` clears it).
+    restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (UniqueConstraint("table_name", "period"),)
 

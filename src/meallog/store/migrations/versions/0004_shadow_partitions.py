@@ -4,10 +4,11 @@ On PostgreSQL `meal_logs_v2_shadow` (by created_at) and `diffs` (by ts) become d
 partitions by month, converted WITH their rows: a partitioned twin is created with a partition per
 month that holds rows plus the current and next two months and a DEFAULT partition; rows are
 copied in id batches that commit one by one while the old table keeps taking writes (a trigger
-records rows updated or deleted meanwhile); one short transaction then locks the old table, copies
-what arrived or changed since, and swaps the names. Rerunning after a crash starts the copy over.
-On SQLite the unique key gains the partition key too (month ranges of one table stand in for
-partitions). Depends only on the 0001 schema of these two tables.
+records the id of every row inserted, updated or deleted meanwhile); one short transaction then
+locks the old table, copies those rows again from the old table (deleting their earlier copy), and
+swaps the names. `MEALLOG_0004_COPY_BATCH` sets the rows per batch (default 20,000). Rerunning
+after a crash starts the copy over. On SQLite the unique key gains the partition key too (month
+ranges of one table stand in for partitions). Depends only on the 0001 schema of these two tables.
 
 Revision ID: 0004
 Revises: 0003
@@ -16,6 +17,7 @@ Create Date: 2026-12-01 23:30:00
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -73,7 +75,6 @@ def upgrade() -> None:
 def _pg_upgrade() -> None:
     conn = op.get_bind()
     now = _month(datetime.now(UTC))
-    last_ids: dict[str, int] = {}
     for table, key in KEYS.items():
         new = f"{table}__part"
         _pg_drop_leftovers(conn, table)
@@ -95,33 +96,29 @@ def _pg_upgrade() -> None:
             conn.execute(text(f"CREATE TABLE {table}_p{ym[0]:04d}_{ym[1]:02d} PARTITION OF {new} "
                               f"FOR VALUES FROM ('{_bound(ym)}') TO ('{_bound(_next(ym))}')"))
         conn.execute(text(f"CREATE TABLE {table}_default PARTITION OF {new} DEFAULT"))
-        # Rows updated (triage) or deleted during the copy are copied again at the swap.
+        # Rows inserted, updated (triage) or deleted from here on are copied again at the swap: a batch
+        # may have missed them (an insert that committed after its batch ran) or copied a stale version.
+        # CREATE TRIGGER waits for the writes in flight and holds new ones until this transaction
+        # commits; every later write fires it, so the batches below miss nothing the swap does not redo.
         conn.execute(text(f"CREATE TABLE {table}__delta (id bigint NOT NULL)"))
-        conn.execute(text(f"CREATE FUNCTION {table}__conv() RETURNS trigger LANGUAGE plpgsql AS "
-                          f"$$ BEGIN INSERT INTO {table}__delta VALUES (OLD.id); RETURN NULL; END $$"))
-        conn.execute(text(f"CREATE TRIGGER {table}__conv AFTER UPDATE OR DELETE ON {table} "
+        conn.execute(text(f"CREATE FUNCTION {table}__conv() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                          f"INSERT INTO {table}__delta VALUES (CASE WHEN TG_OP = 'INSERT' THEN NEW.id "
+                          f"ELSE OLD.id END); RETURN NULL; END $$"))
+        conn.execute(text(f"CREATE TRIGGER {table}__conv AFTER INSERT OR UPDATE OR DELETE ON {table} "
                           f"FOR EACH ROW EXECUTE FUNCTION {table}__conv()"))
-        last_ids[table] = 0
     # The batches commit one by one: writers keep using the old tables meanwhile.
+    batch = int(os.environ.get("MEALLOG_0004_COPY_BATCH", BATCH))
     with op.get_context().autocommit_block():
         conn = op.get_bind()
         for table in KEYS:
-            top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
-            start = 0
-            while start < top:
-                conn.execute(text(f"INSERT INTO {table}__part SELECT * FROM {table} WHERE id > :a AND id <= :b"),
-                             {"a": start, "b": start + BATCH})
-                start += BATCH
-            last_ids[table] = start
+            copy_in_batches(conn, table, batch)
     conn = op.get_bind()
     conn.execute(text("SET LOCAL lock_timeout = '30s'"))
     for table, key in KEYS.items():
-        new, upto = f"{table}__part", last_ids[table]
+        new = f"{table}__part"
         conn.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
         conn.execute(text(f"DELETE FROM {new} WHERE id IN (SELECT id FROM {table}__delta)"))
-        conn.execute(text(f"INSERT INTO {new} SELECT * FROM {table} "
-                          f"WHERE id IN (SELECT id FROM {table}__delta) AND id <= :last"), {"last": upto})
-        conn.execute(text(f"INSERT INTO {new} SELECT * FROM {table} WHERE id > :last"), {"last": upto})
+        conn.execute(text(f"INSERT INTO {new} SELECT * FROM {table} WHERE id IN (SELECT id FROM {table}__delta)"))
         seq = conn.execute(text(f"SELECT pg_get_serial_sequence('{table}', 'id')")).scalar_one()
         if seq is not None:
             conn.execute(text(f"ALTER SEQUENCE {seq} OWNED BY {new}.id"))
@@ -132,6 +129,16 @@ def _pg_upgrade() -> None:
         conn.execute(text(f"ALTER TABLE {table} RENAME CONSTRAINT {new}_dedup TO {NEW_UNIQUE[table]}"))
         conn.execute(text(f"ALTER INDEX {new}_ix_key RENAME TO ix_{table}_{key}"))
         conn.execute(text(f"ALTER INDEX {new}_ix_log_id RENAME TO ix_{table}_log_id"))
+
+
+def copy_in_batches(conn: sa.Connection, table: str, batch: int) -> None:
+    """Copy the rows that exist now into `<table>__part`, `batch` ids per statement (autocommit)."""
+    top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
+    start = 0
+    while start < top:
+        conn.execute(text(f"INSERT INTO {table}__part SELECT * FROM {table} WHERE id > :a AND id <= :b"),
+                     {"a": start, "b": start + batch})
+        start += batch
 
 
 def _pg_drop_leftovers(conn: sa.Connection, table: str, *, keep_new: bool = False) -> None:
