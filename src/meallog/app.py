@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from meallog.nutrition.types import Provider, ProviderResult
 from meallog.observability.metrics import CommonLabels, Metrics
 from meallog.settings import Settings
 from meallog.store.db import make_engine, make_sessionmaker, session_scope
+from meallog.users import UserCache
 from meallog.web import routes as web
 
 
@@ -43,6 +45,7 @@ class Services:
     metrics: Metrics
     migration: Migration
     worker: OutboxWorker
+    users: UserCache
     background: list[Any] = field(default_factory=list)
 
 
@@ -102,6 +105,7 @@ def build_services(
     guard: Guard | None = None,
     snapshot_ttl_s: float = 1.0,
     compute: ComputeV2 = compute_v2,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> Services:
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
@@ -123,9 +127,10 @@ def build_services(
                        thresholds=migration.thresholds, depth=lambda: worker.last_depth, compute=compute,
                        compare_sample=settings.dual_read_compare_sample)
     worker.observer = paths.observer  # the worker compares the sampled P2 reads with the same observer
-    logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=paths)
+    users = UserCache(sessions=sessions, ttl_s=settings.token_cache_ttl_s, now=monotonic)
+    logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=paths, users=users)
     services = Services(settings=settings, engine=engine, sessions=sessions, clock=clock, provider=provider,
-                        logs=logs, metrics=metrics, migration=migration, worker=worker)
+                        logs=logs, metrics=metrics, migration=migration, worker=worker, users=users)
     if settings.run_worker:
         services.background.append(worker)
     if settings.run_scheduler:

@@ -79,6 +79,25 @@ def users_add(
     typer.echo(token)
 
 
+@users_app.command("rotate")
+def users_rotate(name: str) -> None:
+    """Give a user a new bearer token (printed as the last line); the old one stops working within
+    MEALLOG_TOKEN_CACHE_TTL_S seconds (each API process answers tokens from memory that long)."""
+    from meallog.store.db import make_engine, make_sessionmaker, session_scope
+    from meallog.users import rotate_token
+
+    engine = make_engine(settings().database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as s:
+            user, token = rotate_token(s, name=name)
+            user_id = user.id
+    except MeallogError as exc:
+        raise fail(exc) from exc
+    typer.echo(f"user {name} (id {user_id}) has a new token; the old one is refused within "
+               f"{settings().token_cache_ttl_s:g} s:")
+    typer.echo(token)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to bind"),

@@ -7,15 +7,15 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from meallog.errors import IdempotencyConflict, InvalidInput
 from meallog.nutrition.types import Provider, ProviderResult
+from meallog.store.db import insert_ignore_pk
 from meallog.store.models import IngestRequest, MealLog, User
 
 
@@ -176,23 +176,28 @@ class Replay:
 
 def claim_idempotency_key(
     s: Session, *, user: User, key: str, body_hash: str, now: datetime
-) -> IngestRequest | Replay:
-    """Insert the key first, inside the caller's transaction.
+) -> int | Replay:
+    """Insert the key first, inside the caller's transaction; the new row's id, or the replay.
 
     A concurrent request with the same key blocks on the unique index (PostgreSQL) or the write
-    lock (SQLite) until the first one commits, then fails to insert and replays its response.
+    lock (SQLite) until the first one commits, then inserts nothing and replays its response.
+    One statement (`ON CONFLICT DO NOTHING`): no savepoint around it.
     """
-    row = IngestRequest(user_id=user.id, key=key, request_hash=body_hash, created_at=now)
-    try:
-        with s.begin_nested():
-            s.add(row)
-            s.flush()
-    except IntegrityError:
-        existing = s.scalars(
-            select(IngestRequest).where(IngestRequest.user_id == user.id, IngestRequest.key == key)
-        ).one()
-        return replay_of(existing, body_hash=body_hash)
-    return row
+    row_id = insert_ignore_pk(s, IngestRequest, {"user_id": user.id, "key": key, "request_hash": body_hash,
+                                                 "created_at": now}, ["user_id", "key"])
+    if row_id is not None:
+        return int(row_id)
+    existing = s.scalars(
+        select(IngestRequest).where(IngestRequest.user_id == user.id, IngestRequest.key == key)
+    ).one()
+    return replay_of(existing, body_hash=body_hash)
+
+
+def record_response(s: Session, ingest_id: int, *, status_code: int, body: dict[str, Any], log_id: int) -> None:
+    """The claimed key now answers with this response (one UPDATE, no ORM object)."""
+    table = cast(Table, IngestRequest.__table__)
+    s.connection().execute(update(table).where(table.c.id == ingest_id)
+                           .values(status_code=status_code, response=body, log_id=log_id))
 
 
 def replay_of(existing: IngestRequest, *, body_hash: str) -> Replay:
