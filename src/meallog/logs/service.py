@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from meallog.errors import IdempotencyConflict, InvalidInput
@@ -193,11 +193,16 @@ def claim_idempotency_key(
     return replay_of(existing, body_hash=body_hash)
 
 
+_INGEST = cast(Table, IngestRequest.__table__)
+_RECORD_RESPONSE = (update(_INGEST).where(_INGEST.c.id == bindparam("ingest_id"))
+                    .values(status_code=bindparam("b_status"), log_id=bindparam("b_log_id"),
+                            response=bindparam("b_response", type_=_INGEST.c.response.type)))
+
+
 def record_response(s: Session, ingest_id: int, *, status_code: int, body: dict[str, Any], log_id: int) -> None:
-    """The claimed key now answers with this response (one UPDATE, no ORM object)."""
-    table = cast(Table, IngestRequest.__table__)
-    s.connection().execute(update(table).where(table.c.id == ingest_id)
-                           .values(status_code=status_code, response=body, log_id=log_id))
+    """The claimed key now answers with this response (one UPDATE built once, no ORM object)."""
+    s.connection().execute(_RECORD_RESPONSE, {"ingest_id": ingest_id, "b_status": status_code,
+                                              "b_response": body, "b_log_id": log_id})
 
 
 def replay_of(existing: IngestRequest, *, body_hash: str) -> Replay:
