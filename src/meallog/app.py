@@ -171,8 +171,7 @@ def install_offline_docs(app: FastAPI) -> None:
                               redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
 
 
-def create_app(settings: Settings | None = None, *, services: Services | None = None,
-               start_background: bool = False) -> FastAPI:
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
     settings = settings or (services.settings if services else Settings())
     services = services or build_services(settings)
 
@@ -180,16 +179,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         with session_scope(services.sessions) as s:  # env defaults that moved the phase: a fenced transition
             services.migration.control.sync(s, actor="startup", now=services.clock.now())
-        started = []
-        if start_background:
-            for svc in services.background:
-                svc.start()
-                started.append(svc)
-        try:
-            yield
-        finally:
-            for svc in reversed(started):
-                svc.stop()
+        yield
 
     app = FastAPI(title="meallog", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Meal logging with a safe legacy -> v2 nutrition migration.")
@@ -229,3 +219,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext, observe=services.metrics.http_request)  # outermost: sees every answer
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app of one `meallog serve` API process (uvicorn factory): settings from the environment, no
+    worker or scheduler thread (they run in serve's background process), the schema already migrated."""
+    settings = Settings().model_copy(update={"run_worker": False, "run_scheduler": False})
+    return create_app(settings, services=build_services(settings, provider=build_provider_from(settings)))
