@@ -108,3 +108,32 @@ def test_children_stop_when_serve_is_killed(tmp_path: Path) -> None:
         proc.kill()  # SIGKILL: serve runs no cleanup at all
         proc.wait()
         wait_until(lambda: not any(alive(pid) for pid in kids), 30, f"the children {kids} stop by themselves")
+
+
+def test_accepted_connections_have_nodelay() -> None:
+    """Nagle off on every accepted connection: else h11's body waits ≈ 40 ms for the headers' ACK
+    (a listening socket made with `socket.socket(AF_INET)`, proto 0, fails this)."""
+    import asyncio
+    import socket
+
+    from meallog.cli.processes import bind
+
+    sock = bind("127.0.0.1", 0)
+    seen: list[int] = []
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            seen.append(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        _, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+        while not seen:
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+
+    asyncio.run(asyncio.wait_for(main(), 10))
+    sock.close()
+    assert seen[0] != 0
