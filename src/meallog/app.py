@@ -19,6 +19,7 @@ from meallog.api import problems
 from meallog.api.admin import router as admin_router
 from meallog.api.requests import RequestContext
 from meallog.clock import Clock, SystemClock
+from meallog.logging_setup import get_logger
 from meallog.logs.facade import MealLogs
 from meallog.logs.router import router as logs_router
 from meallog.logs.service import LogService
@@ -171,15 +172,52 @@ def install_offline_docs(app: FastAPI) -> None:
                               redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
 
 
-def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
+class DepthProbe:
+    """An API process runs no worker, so nothing else measures the outbox depth its writes shed by
+    (`WritePath.shed_depth`): this thread refreshes it (and the queue gauges) every `every_s`."""
+
+    def __init__(self, worker: OutboxWorker, *, every_s: float = 5.0) -> None:
+        self.worker = worker
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="outbox-depth", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.worker.refresh_gauges()
+            except Exception as exc:  # database down: the last depth stands; try again later
+                get_logger("meallog.serve").warning("outbox depth probe failed", error=repr(exc))
+            self._stop.wait(self.every_s)
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None,
+               probe_depth: bool = False) -> FastAPI:
     settings = settings or (services.settings if services else Settings())
     services = services or build_services(settings)
+    probe = DepthProbe(services.worker) if probe_depth else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         with session_scope(services.sessions) as s:  # env defaults that moved the phase: a fenced transition
             services.migration.control.sync(s, actor="startup", now=services.clock.now())
-        yield
+        if probe is not None:
+            probe.start()
+        try:
+            yield
+        finally:
+            if probe is not None:
+                probe.stop()
 
     app = FastAPI(title="meallog", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Meal logging with a safe legacy -> v2 nutrition migration.")
@@ -225,4 +263,5 @@ def serve_app() -> FastAPI:
     """The app of one `meallog serve` API process (uvicorn factory): settings from the environment, no
     worker or scheduler thread (they run in serve's background process), the schema already migrated."""
     settings = Settings().model_copy(update={"run_worker": False, "run_scheduler": False})
-    return create_app(settings, services=build_services(settings, provider=build_provider_from(settings)))
+    return create_app(settings, services=build_services(settings, provider=build_provider_from(settings)),
+                      probe_depth=True)

@@ -113,3 +113,28 @@ def test_the_user_cache_is_bounded(engine: Engine, add_user: Callable[..., str],
     users = [cache.by_token(t) for t in tokens]
     assert [u.name for u in users] == ["u0", "u1", "u2"]
     assert len(cache._by_token) == 2 and len(cache._by_id) == 2  # the least recently used one went
+
+
+def test_an_api_process_keeps_the_outbox_depth_fresh(make_settings: Callable[..., Settings], engine: Engine,
+                                                       clock: FrozenClock, add_user: Callable[..., str]) -> None:
+    """No worker runs in an API process; the depth its writes shed by still follows the outbox."""
+    import time
+
+    from meallog.app import DepthProbe
+
+    settings = make_settings(normalize_v2_shadow=True)  # P0: every write leaves a shadow job
+    services = build_services(settings, engine=engine, clock=clock)
+    with TestClient(create_app(settings, services=services)) as c:
+        h = auth(add_user())
+        for text in ("納豆 1パック", "ご飯 1杯", "banana"):
+            assert c.post("/logs", json={"text": text}, headers=h).status_code == 201
+    assert services.worker.last_depth == 0  # nothing measured it yet
+    probe = DepthProbe(services.worker, every_s=0.05)
+    probe.start()
+    try:
+        deadline = time.monotonic() + 10
+        while services.worker.last_depth != 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        probe.stop()
+    assert services.worker.last_depth == 3
