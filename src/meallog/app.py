@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from meallog.api import problems
 from meallog.api.admin import router as admin_router
 from meallog.api.requests import RequestContext
 from meallog.clock import Clock, SystemClock
+from meallog.logging_setup import get_logger
 from meallog.logs.facade import MealLogs
 from meallog.logs.router import router as logs_router
 from meallog.logs.service import LogService
@@ -29,6 +31,7 @@ from meallog.nutrition.types import Provider, ProviderResult
 from meallog.observability.metrics import CommonLabels, Metrics
 from meallog.settings import Settings
 from meallog.store.db import make_engine, make_sessionmaker, session_scope
+from meallog.users import UserCache
 from meallog.web import routes as web
 
 
@@ -43,6 +46,7 @@ class Services:
     metrics: Metrics
     migration: Migration
     worker: OutboxWorker
+    users: UserCache
     background: list[Any] = field(default_factory=list)
 
 
@@ -102,6 +106,7 @@ def build_services(
     guard: Guard | None = None,
     snapshot_ttl_s: float = 1.0,
     compute: ComputeV2 = compute_v2,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> Services:
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
@@ -123,9 +128,10 @@ def build_services(
                        thresholds=migration.thresholds, depth=lambda: worker.last_depth, compute=compute,
                        compare_sample=settings.dual_read_compare_sample)
     worker.observer = paths.observer  # the worker compares the sampled P2 reads with the same observer
-    logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=paths)
+    users = UserCache(sessions=sessions, ttl_s=settings.token_cache_ttl_s, now=monotonic)
+    logs = MealLogs(sessions=sessions, service=service, clock=clock, paths=paths, users=users)
     services = Services(settings=settings, engine=engine, sessions=sessions, clock=clock, provider=provider,
-                        logs=logs, metrics=metrics, migration=migration, worker=worker)
+                        logs=logs, metrics=metrics, migration=migration, worker=worker, users=users)
     if settings.run_worker:
         services.background.append(worker)
     if settings.run_scheduler:
@@ -166,25 +172,52 @@ def install_offline_docs(app: FastAPI) -> None:
                               redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
 
 
+class DepthProbe:
+    """An API process runs no worker, so nothing else measures the outbox depth its writes shed by
+    (`WritePath.shed_depth`): this thread refreshes it (and the queue gauges) every `every_s`."""
+
+    def __init__(self, worker: OutboxWorker, *, every_s: float = 5.0) -> None:
+        self.worker = worker
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="outbox-depth", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.worker.refresh_gauges()
+            except Exception as exc:  # database down: the last depth stands; try again later
+                get_logger("meallog.serve").warning("outbox depth probe failed", error=repr(exc))
+            self._stop.wait(self.every_s)
+
+
 def create_app(settings: Settings | None = None, *, services: Services | None = None,
-               start_background: bool = False) -> FastAPI:
+               probe_depth: bool = False) -> FastAPI:
     settings = settings or (services.settings if services else Settings())
     services = services or build_services(settings)
+    probe = DepthProbe(services.worker) if probe_depth else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         with session_scope(services.sessions) as s:  # env defaults that moved the phase: a fenced transition
             services.migration.control.sync(s, actor="startup", now=services.clock.now())
-        started = []
-        if start_background:
-            for svc in services.background:
-                svc.start()
-                started.append(svc)
+        if probe is not None:
+            probe.start()
         try:
             yield
         finally:
-            for svc in reversed(started):
-                svc.stop()
+            if probe is not None:
+                probe.stop()
 
     app = FastAPI(title="meallog", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Meal logging with a safe legacy -> v2 nutrition migration.")
@@ -224,3 +257,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext, observe=services.metrics.http_request)  # outermost: sees every answer
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app of one `meallog serve` API process (uvicorn factory): settings from the environment, no
+    worker or scheduler thread (they run in serve's background process), the schema already migrated."""
+    settings = Settings().model_copy(update={"run_worker": False, "run_scheduler": False})
+    return create_app(settings, services=build_services(settings, provider=build_provider_from(settings)),
+                      probe_depth=True)

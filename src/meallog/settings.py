@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # HTTP
     max_body_bytes: int = Field(default=64 * 1024, validation_alias=AliasChoices("MEALLOG_MAX_BODY_BYTES"))
     default_time_zone: str = Field(default="Asia/Tokyo", validation_alias=AliasChoices("MEALLOG_TIME_ZONE"))
+    # How long a process answers token -> user from memory: a rotated token is refused at most this late
+    token_cache_ttl_s: float = Field(default=5.0, ge=0.0, le=60.0,
+                                     validation_alias=AliasChoices("MEALLOG_TOKEN_CACHE_TTL_S"))
 
     # Web day view and ops page
     web_secret: str | None = Field(default=None, validation_alias=AliasChoices("MEALLOG_WEB_SECRET"))

@@ -79,34 +79,60 @@ def users_add(
     typer.echo(token)
 
 
+@users_app.command("rotate")
+def users_rotate(name: str) -> None:
+    """Give a user a new bearer token (printed as the last line); the old one stops working within
+    MEALLOG_TOKEN_CACHE_TTL_S seconds (each API process answers tokens from memory that long)."""
+    from meallog.store.db import make_engine, make_sessionmaker, session_scope
+    from meallog.users import rotate_token
+
+    engine = make_engine(settings().database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as s:
+            user, token = rotate_token(s, name=name)
+            user_id = user.id
+    except MeallogError as exc:
+        raise fail(exc) from exc
+    typer.echo(f"user {name} (id {user_id}) has a new token; the old one is refused within "
+               f"{settings().token_cache_ttl_s:g} s:")
+    typer.echo(token)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to bind"),
     port: int = typer.Option(8000, help="port to bind"),
-    worker: bool = typer.Option(True, "--worker/--no-worker", help="run the outbox worker in-process"),
-    scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler", help="run the ops scheduler in-process"),
+    workers: int = typer.Option(1, min=1, max=64, help="API processes sharing the port"),
+    worker: bool = typer.Option(True, "--worker/--no-worker",
+                                help="run the outbox worker in serve's background process"),
+    scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler",
+                                   help="run the ops scheduler in serve's background process"),
     log_level: str = typer.Option("info", help="debug, info, warning or error"),
 ) -> None:
-    """Migrate the database, then serve the HTTP API (and the worker and scheduler in-process)."""
-    import uvicorn
-
-    from meallog.app import build_provider_from, build_services, create_app
+    """Migrate the database, then serve the HTTP API from WORKERS processes, with the outbox worker and
+    the scheduler in one background process of their own (lower CPU priority). SIGTERM/SIGINT stops all."""
+    from meallog.app import build_provider_from
+    from meallog.cli.processes import ServePlan
+    from meallog.cli.processes import serve as run_processes
     from meallog.logging_setup import configure, get_logger
+    from meallog.store.db import make_engine
     from meallog.store.migrate import database_label, upgrade
 
-    cfg = settings().model_copy(update={"run_worker": worker, "run_scheduler": scheduler})
+    cfg = settings()
     try:
-        provider = build_provider_from(cfg)  # fail at start, in one line, not on the first meal
+        build_provider_from(cfg)  # fail at start, in one line, not on the first meal
     except MeallogError as exc:
         raise fail(exc) from exc
     configure(log_level.upper())
-    services = build_services(cfg, provider=provider)
-    upgrade(services.engine)
-    get_logger("meallog.serve").info("serving", database=database_label(services.engine.url),
-                                     url=f"http://{host}:{port}")
-    application = create_app(cfg, services=services, start_background=True)
-    # log_config=None: uvicorn keeps our JSON handler instead of installing its own text formatters
-    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False, log_config=None)
+    engine = make_engine(cfg.database_url)
+    upgrade(engine)
+    label = database_label(engine.url)
+    engine.dispose()
+    get_logger("meallog.serve").info("serving", database=label, url=f"http://{host}:{port}", workers=workers,
+                                     worker=worker, scheduler=scheduler)
+    plan = ServePlan(host=host, port=port, workers=workers, run_worker=worker, run_scheduler=scheduler,
+                     log_level=log_level)
+    raise typer.Exit(run_processes(plan))
 
 
 # Domain command groups register themselves here; a missing optional module is not an error.

@@ -7,15 +7,15 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from meallog.errors import IdempotencyConflict, InvalidInput
 from meallog.nutrition.types import Provider, ProviderResult
+from meallog.store.db import insert_ignore_pk
 from meallog.store.models import IngestRequest, MealLog, User
 
 
@@ -176,23 +176,33 @@ class Replay:
 
 def claim_idempotency_key(
     s: Session, *, user: User, key: str, body_hash: str, now: datetime
-) -> IngestRequest | Replay:
-    """Insert the key first, inside the caller's transaction.
+) -> int | Replay:
+    """Insert the key first, inside the caller's transaction; the new row's id, or the replay.
 
     A concurrent request with the same key blocks on the unique index (PostgreSQL) or the write
-    lock (SQLite) until the first one commits, then fails to insert and replays its response.
+    lock (SQLite) until the first one commits, then inserts nothing and replays its response.
+    One statement (`ON CONFLICT DO NOTHING`): no savepoint around it.
     """
-    row = IngestRequest(user_id=user.id, key=key, request_hash=body_hash, created_at=now)
-    try:
-        with s.begin_nested():
-            s.add(row)
-            s.flush()
-    except IntegrityError:
-        existing = s.scalars(
-            select(IngestRequest).where(IngestRequest.user_id == user.id, IngestRequest.key == key)
-        ).one()
-        return replay_of(existing, body_hash=body_hash)
-    return row
+    row_id = insert_ignore_pk(s, IngestRequest, {"user_id": user.id, "key": key, "request_hash": body_hash,
+                                                 "created_at": now}, ["user_id", "key"])
+    if row_id is not None:
+        return int(row_id)
+    existing = s.scalars(
+        select(IngestRequest).where(IngestRequest.user_id == user.id, IngestRequest.key == key)
+    ).one()
+    return replay_of(existing, body_hash=body_hash)
+
+
+_INGEST = cast(Table, IngestRequest.__table__)
+_RECORD_RESPONSE = (update(_INGEST).where(_INGEST.c.id == bindparam("ingest_id"))
+                    .values(status_code=bindparam("b_status"), log_id=bindparam("b_log_id"),
+                            response=bindparam("b_response", type_=_INGEST.c.response.type)))
+
+
+def record_response(s: Session, ingest_id: int, *, status_code: int, body: dict[str, Any], log_id: int) -> None:
+    """The claimed key now answers with this response (one UPDATE built once, no ORM object)."""
+    s.connection().execute(_RECORD_RESPONSE, {"ingest_id": ingest_id, "b_status": status_code,
+                                              "b_response": body, "b_log_id": log_id})
 
 
 def replay_of(existing: IngestRequest, *, body_hash: str) -> Replay:

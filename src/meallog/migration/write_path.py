@@ -75,8 +75,10 @@ class WritePath:
                now: datetime) -> LogView:
         eaten_at = resolve_eaten_at(payload.eaten_at, user=user, now=now)
         local = eaten_at.astimezone(zone_of(user))
-        key = LogKey(user_id=user.id, created_at=now, created_phase=fenced.phase.value, version=0,
-                     local_date=local.date(), updated_at=now)
+        # Born at version 1, the version this transaction writes: `move_key` then changes nothing, so
+        # the key costs one INSERT and no UPDATE (no other transaction sees it before the commit).
+        key = LogKey(user_id=user.id, created_at=now, created_phase=fenced.phase.value, version=1,
+                     local_date=local.date(), deleted_at=None, updated_at=now)
         s.add(key)
         s.flush()
         state = LogState(id=key.id, user_id=user.id, version=1, text=payload.text, eaten_at=eaten_at,
