@@ -144,3 +144,32 @@ def test_missing_v2_side_table(make_settings: Callable[..., Settings], engine: E
             assert n(engine, MealLogV2) == 1 and n(engine, MealLogV2, MealLogV2.log_id == log_id) == 1
             assert n(engine, ShadowRecord, ShadowRecord.log_id == log_id) >= 1
             assert n(engine, OutboxJob, OutboxJob.state != "done") == 0
+
+
+def test_a_failed_outbox_insert_reruns_the_write_once_without_jobs(
+        make_settings: Callable[..., Settings], engine: Engine, clock: FrozenClock,
+        add_user: Callable[..., str]) -> None:
+    """The outbox insert has no savepoint: when it fails, the write is run again, whole, without jobs.
+    The user gets their 201 once, the log and its idempotency record are stored once, a replay of the
+    key answers the same body, and the shed is counted."""
+    from meallog.store.models import IngestRequest
+
+    services = make_services(make_settings(), engine, clock)
+    h = {"Authorization": f"Bearer {add_user()}"}
+    with client_for(services) as client:
+        client.put("/admin/flags/NORMALIZE_V2_SHADOW", json={"value": "on"}, headers=ADMIN)  # P0: every write enqueues
+        with table_gone(engine, "outbox"):
+            first = client.post("/logs", json={"text": TEXT}, headers={**h, "Idempotency-Key": "k-1"})
+            again = client.post("/logs", json={"text": TEXT}, headers={**h, "Idempotency-Key": "k-1"})
+        metrics = client.get("/metrics").text
+        after = client.post("/logs", json={"text": TEXT}, headers=h)  # the outbox is back: jobs again
+    assert first.status_code == 201 and again.status_code == 201 and again.json() == first.json()
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert n(engine, MealLog) == 1 + 1 and n(engine, IngestRequest) == 1
+    assert n(engine, OutboxJob) == 1 and after.status_code == 201
+    shed = [ln for ln in metrics.splitlines() if ln.startswith("meal_log_shadow_shed_total{")
+            and 'reason="enqueue_failed"' in ln]
+    assert shed and float(shed[0].rsplit(" ", 1)[1]) == 1.0
+    raised = [ln for ln in metrics.splitlines() if ln.startswith("meal_log_v2_raised_total{")
+              and 'operation="enqueue"' in ln]
+    assert raised and float(raised[0].rsplit(" ", 1)[1]) == 1.0

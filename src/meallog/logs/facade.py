@@ -8,10 +8,10 @@ the idempotency claim and the write share one session and one commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,9 +27,12 @@ from meallog.logs.service import (
     sum_totals,
     zone_of,
 )
+from meallog.migration.outbox import EnqueueFailed
 from meallog.store.db import session_scope
 from meallog.store.models import User
 from meallog.users import UserCache
+
+T = TypeVar("T")
 
 
 class MealLogs:
@@ -48,6 +51,17 @@ class MealLogs:
         with session_scope(self.sessions) as s:
             yield s, self.paths.begin(s, write=write)
 
+    def _written(self, work: Callable[[Session, Any], T]) -> T:
+        """A write's unit of work. Its outbox insert has no savepoint (the hot path); when it fails, the
+        transaction is rolled back and the write runs once more, whole, without outbox jobs: the
+        user's write stands and a v2 failure never reaches them."""
+        try:
+            with self._unit(write=True) as (s, fenced):
+                return work(s, fenced)
+        except EnqueueFailed:
+            with self._unit(write=True) as (s, fenced):
+                return work(s, fenced.without_outbox())
+
     def _user(self, s: Session | None, user_id: int) -> User:
         return self.users.by_id(user_id, s)
 
@@ -55,7 +69,8 @@ class MealLogs:
         body_hash = request_hash(payload.model_dump(mode="json"))
         user = self._user(None, user_id)
         parsed = self.service.parse(payload.text, user=user)
-        with self._unit(write=True) as (s, fenced):
+
+        def work(s: Session, fenced: Any) -> tuple[int, dict[str, Any]]:
             now = self.clock.now()
             ingest_id: int | None = None
             if idempotency_key is not None:
@@ -68,6 +83,8 @@ class MealLogs:
             if ingest_id is not None:
                 record_response(s, ingest_id, status_code=201, body=body, log_id=view.id)
             return 201, body
+
+        return self._written(work)
 
     def get(self, *, user_id: int, log_id: int) -> LogView:
         with self._unit(write=False) as (s, fenced):
@@ -96,16 +113,13 @@ class MealLogs:
     def update(self, *, user_id: int, log_id: int, payload: LogUpdate) -> LogView:
         user = self._user(None, user_id)
         parsed = self.service.parse(payload.text, user=user) if payload.text is not None else None
-        with self._unit(write=True) as (s, fenced):
-            return self.paths.update(s, fenced, user=user, log_id=log_id,  # type: ignore[no-any-return]
-                                     payload=payload, parsed=parsed, now=self.clock.now())
+        return self._written(lambda s, fenced: self.paths.update(
+            s, fenced, user=user, log_id=log_id, payload=payload, parsed=parsed, now=self.clock.now()))
 
     def delete(self, *, user_id: int, log_id: int) -> LogView:
-        with self._unit(write=True) as (s, fenced):
-            return self.paths.delete(s, fenced, user=self._user(s, user_id),  # type: ignore[no-any-return]
-                                     log_id=log_id, now=self.clock.now())
+        return self._written(lambda s, fenced: self.paths.delete(
+            s, fenced, user=self._user(s, user_id), log_id=log_id, now=self.clock.now()))
 
     def restore(self, *, user_id: int, log_id: int) -> LogView:
-        with self._unit(write=True) as (s, fenced):
-            return self.paths.restore(s, fenced, user=self._user(s, user_id),  # type: ignore[no-any-return]
-                                      log_id=log_id, now=self.clock.now())
+        return self._written(lambda s, fenced: self.paths.restore(
+            s, fenced, user=self._user(s, user_id), log_id=log_id, now=self.clock.now()))

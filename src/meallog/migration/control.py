@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from meallog.errors import GateRed, InvalidInput, InvalidTransition
 from meallog.migration.adapter_cache import adapt
-from meallog.migration.fence import Fence
+from meallog.migration.fence import Fence, stored_phase
 from meallog.migration.flags import FlagStore, default_text, parse_value
 from meallog.migration.phases import PHASE_FLAG, PHASE_FLAGS, Phase, index, next_phase, ramp_violation, step_back
 from meallog.migration.records import put_legacy, state_of_v2
@@ -101,11 +101,11 @@ class PhaseControl:
         of their own beside the writers (each row an `upsert_newer`, so never a row moved back). The
         fenced back-write then has only the logs written since, and writes wait milliseconds, not the
         whole back-write. PostgreSQL only: SQLite has one writer, and this transaction may hold it."""
-        if self.sessions is None or name not in PHASE_FLAGS or not is_postgres(s):
+        # The phase as this transaction last saw it, read only: a probe of its own could wait on a
+        # fence row this transaction inserted and not yet committed (a new database). A stale answer
+        # costs only the pre-copy; the fenced back-write below is what makes the exit correct.
+        if self.sessions is None or name not in PHASE_FLAGS or not is_postgres(s) or stored_phase(s) is not Phase.P3:
             return 0
-        with session_scope(self.sessions) as probe:
-            if self.fence.phase(probe) is not Phase.P3:
-                return 0
         total = 0
         while True:
             with session_scope(self.sessions) as batch:

@@ -16,7 +16,7 @@ the flag store fails the last good snapshot is kept and the error counted.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import structlog
@@ -49,6 +49,11 @@ class Fenced:
     epoch: int
     phase: Phase
     flags: FlagSnapshot
+    # False on the retry of a write whose outbox insert failed: that write sheds its jobs instead.
+    outbox: bool = True
+
+    def without_outbox(self) -> Fenced:
+        return replace(self, outbox=False)
 
     @property
     def plan(self) -> PhasePlan:

@@ -23,7 +23,7 @@ from meallog.logs.service import LogView, infer_meal_type, resolve_eaten_at, zon
 from meallog.migration.experiment import Observer, Operation
 from meallog.migration.fence import Fenced
 from meallog.migration.flags import FlagSnapshot
-from meallog.migration.outbox import JobKind, enqueue
+from meallog.migration.outbox import EnqueueFailed, JobKind, enqueue_row
 from meallog.migration.records import (
     LogState,
     adapter_view,
@@ -177,19 +177,27 @@ class WritePath:
         if plan.writes_legacy or record is None:  # P3 writes legacy only when v2 failed
             put_legacy(s, state, legacy, origin="legacy" if plan.writes_legacy else "p3_fallback")
         if plan.writes_v2 and record is None:
-            self._enqueue(s, JobKind.V2_SYNC, state, {})
+            self._enqueue(s, fenced, JobKind.V2_SYNC, state, {})
         if plan.shadow_job:
-            self._enqueue(s, JobKind.SHADOW, state, shadow_payload(state, legacy))
+            self._enqueue(s, fenced, JobKind.SHADOW, state, shadow_payload(state, legacy))
         move_key(key, state)
         s.flush()
         if record is not None and fenced.reads_through_adapter(user.id):
             return adapter_view(state, record)
         return view(state, legacy, source="legacy")
 
-    def _enqueue(self, s: Session, kind: JobKind, state: LogState, payload: dict[str, Any]) -> None:
-        """An outbox row in a savepoint; if even that fails, the user's write still stands."""
+    def _enqueue(self, s: Session, fenced: Fenced, kind: JobKind, state: LogState, payload: dict[str, Any]) -> None:
+        """An outbox row: one INSERT, no savepoint (two round trips fewer per write). If it fails, the
+        unit of work is run again without outbox jobs (`EnqueueFailed`), so the user's write stands."""
         if kind is JobKind.SHADOW and self.depth() >= self.shed_depth:
             self.metrics.shadow_shed("queue_full")
             return
-        self.observer.savepoint(s, Operation.ENQUEUE, lambda: enqueue(
-            s, kind=kind, log_id=state.id, log_version=state.version, now=state.updated_at, payload=payload))
+        if not fenced.outbox:
+            self.metrics.shadow_shed("enqueue_failed")
+            return
+        try:
+            enqueue_row(s, kind=kind, log_id=state.id, log_version=state.version, now=state.updated_at,
+                        payload=payload)
+        except Exception as exc:
+            self.observer.raised(Operation.ENQUEUE, exc)
+            raise EnqueueFailed(f"outbox insert failed: {exc!r}") from exc
