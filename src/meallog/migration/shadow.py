@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import JSON, func, select, text, tuple_
+from sqlalchemy import ARRAY, JSON, BigInteger, Date, bindparam, func, select, text, tuple_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -198,11 +198,19 @@ def day_totals_many(s: Session, days: set[DayKey], *, pipeline_version: str) -> 
         return out
     sums = [func.coalesce(func.sum(col[f].as_float()), 0.0) for col in (Diff.legacy_totals, Diff.v2_totals)
             for f in FIELDS]
+    keys = sorted(days)
+    if is_postgres(s):  # the user-days as two array parameters: a short statement psycopg parses once
+        wanted = func.unnest(bindparam("users", [u for u, _ in keys], type_=ARRAY(BigInteger)),
+                             bindparam("dates", [d for _, d in keys], type_=ARRAY(Date))
+                             ).table_valued("user_id", "local_date").render_derived(name="wanted")
+        in_days: Any = (LogKey.user_id == wanted.c.user_id) & (LogKey.local_date == wanted.c.local_date)
+        query = select(LogKey.user_id, LogKey.local_date, *sums).select_from(wanted).join(LogKey, in_days)
+    else:
+        query = (select(LogKey.user_id, LogKey.local_date, *sums)
+                 .where(tuple_(LogKey.user_id, LogKey.local_date).in_(keys)))
     rows = s.execute(
-        select(LogKey.user_id, LogKey.local_date, *sums)
-        .join(LogKey, (LogKey.id == Diff.log_id) & (LogKey.version == Diff.log_version))
-        .where(tuple_(LogKey.user_id, LogKey.local_date).in_(sorted(days)), LogKey.deleted_at.is_(None),
-               Diff.pipeline_version == pipeline_version)
+        query.join(Diff, (LogKey.id == Diff.log_id) & (LogKey.version == Diff.log_version))
+        .where(LogKey.deleted_at.is_(None), Diff.pipeline_version == pipeline_version)
         .group_by(LogKey.user_id, LogKey.local_date)
     ).all()
     n = len(FIELDS)

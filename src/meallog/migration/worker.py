@@ -22,7 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from meallog.clock import Clock
@@ -47,7 +47,7 @@ from meallog.migration.shadow import (
 from meallog.migration.write_path import v2_options
 from meallog.nutrition.normalize_v2 import V2Options
 from meallog.observability.metrics import Metrics
-from meallog.store.db import session_scope
+from meallog.store.db import is_postgres, session_scope
 from meallog.store.models import IgnoreRule, LogKey, MealLog, OutboxJob
 
 log = structlog.get_logger("meallog.worker")
@@ -132,6 +132,7 @@ class OutboxWorker:
         claims and computes the next batch: the database's time overlaps v2's)."""
         started = time.perf_counter()
         with session_scope(self.sessions) as s:
+            _no_commit_wait(s)
             jobs = claim_batch(s, worker_id=self.worker_id, now=self.clock.now(), batch=self.batch,
                                lease_s=self.config.lease_s)
         batch = _Batch(started=started, jobs=jobs)
@@ -273,6 +274,7 @@ class OutboxWorker:
         """Mark done the jobs still leased to this worker, store their rows, observe once: one transaction."""
         now = self.clock.now()
         with session_scope(self.sessions) as s:
+            _no_commit_wait(s)
             held = complete_many(s, [o.job.id for o in outcomes], worker_id=self.worker_id, now=now)
             lost = [o.job.id for o in outcomes if o.job.id not in held]
             if lost:  # another worker took over an expired lease: it measures those versions
@@ -389,6 +391,15 @@ class OutboxWorker:
                 self._stop.wait(rest)
             if not claimed:
                 self._stop.wait(self.config.idle_sleep_s)
+
+
+def _no_commit_wait(s: Session) -> None:
+    """The worker's claim and store transactions do not wait for the WAL flush (PostgreSQL
+    `synchronous_commit = off`, this transaction only). Safe here and only here: a commit lost in a
+    database crash leaves its jobs leased or pending, so they are claimed again and measured again,
+    and every row is idempotent on (log, version, pipeline version). A user's write still waits."""
+    if is_postgres(s):
+        s.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def pending_jobs(s: Session) -> list[OutboxJob]:
