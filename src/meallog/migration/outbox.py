@@ -112,6 +112,22 @@ def _id_in(s: Session, column: Any, ids: list[int]) -> Any:
     return column.in_(ids)
 
 
+def release(s: Session, job_ids: list[int], *, worker_id: str, now: datetime) -> int:
+    """Hand back leased jobs that were not tried (their batch ran out of time): pending again, the
+    attempt their claim counted taken back."""
+    if not job_ids:
+        return 0
+    t: Any = OutboxJob.__table__
+    res = s.connection().execute(
+        update(t)
+        .where(_id_in(s, t.c.id, job_ids), t.c.locked_by == worker_id, t.c.state == JobState.RUNNING.value)
+        .values(state=JobState.PENDING.value, locked_by=None, locked_until=None, updated_at=now, next_attempt_at=now,
+                attempts=func.greatest(t.c.attempts - 1, 0) if is_postgres(s) else func.max(t.c.attempts - 1, 0))
+        .returning(t.c.id)
+    )
+    return len(res.all())
+
+
 def complete(s: Session, job_id: int, *, worker_id: str, now: datetime) -> bool:
     """Mark done, only if this worker still holds the lease."""
     res = s.execute(

@@ -6,6 +6,7 @@ job, or two workers racing on the same log, never stores a second row.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,8 +26,8 @@ from meallog.nutrition.types import FIELDS, Field, ProviderResult
 from meallog.store.db import UTCDateTime, insert_ignore, is_postgres
 from meallog.store.models import DIFF_UNIQUE, SHADOW_UNIQUE, Diff, LogKey, MealLog, MealLogV2, ShadowRecord
 
-__all__ = ["Measurement", "MeasuredVersion", "compute_v2", "day_totals_many", "insert_ignore", "measure",
-           "store_measurements", "sync_v2", "unknown_tags"]
+__all__ = ["Measurement", "MeasuredVersion", "V2Fault", "compute_v2", "day_totals_many", "faulty_compute",
+           "insert_ignore", "measure", "store_measurements", "sync_v2", "unknown_tags"]
 
 UNKNOWN_KINDS = ("unknown_food", "unknown_unit", "unknown_portion")
 
@@ -36,6 +37,22 @@ def compute_v2(parsed: ProviderResult, *, options: V2Options, pipeline_version: 
 
 
 ComputeV2 = Callable[..., RecordV2]  # compute_v2's signature; injected so tests can make v2 fail or hang
+
+
+class V2Fault(RuntimeError):
+    """v2 made to fail on purpose (the test-only MEALLOG_TEST_V2_FAULT of `meallog worker`)."""
+
+
+def faulty_compute(fault: str, *, hang_s: float = 3600.0) -> ComputeV2:
+    """TEST ONLY: a v2 computation that raises (`raise`) or hangs for `hang_s` (`hang`)."""
+    def compute(parsed: ProviderResult, *, options: V2Options, pipeline_version: str) -> RecordV2:
+        if fault == "hang":
+            time.sleep(hang_s)
+        raise V2Fault(f"v2 {fault} (MEALLOG_TEST_V2_FAULT, test only)")
+
+    if fault not in ("raise", "hang"):
+        raise ValueError(f"unknown v2 fault {fault!r}")
+    return compute
 
 
 def unknown_tags(record: RecordV2) -> list[str]:

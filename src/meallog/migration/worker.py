@@ -32,7 +32,17 @@ from meallog.migration.experiment import Guard, Observer
 from meallog.migration.fence import stored_phase
 from meallog.migration.flags import FlagStore
 from meallog.migration.ignore import IgnoreMatcher
-from meallog.migration.outbox import ClaimedJob, JobKind, RetryPolicy, claim_batch, complete, complete_many, fail, stats
+from meallog.migration.outbox import (
+    ClaimedJob,
+    JobKind,
+    RetryPolicy,
+    claim_batch,
+    complete,
+    complete_many,
+    fail,
+    release,
+    stats,
+)
 from meallog.migration.phases import Phase
 from meallog.migration.shadow import (
     ComputeV2,
@@ -199,7 +209,12 @@ class OutboxWorker:
             options = v2_options(self.flags.snapshot(s))
             rules = IgnoreMatcher.from_rows(list(s.scalars(select(IgnoreRule))))
             versions = self._versions(s, jobs)
-        outcomes = self._compute_all(jobs, versions, options=options, rules=rules)
+        released: list[ClaimedJob] = []
+        outcomes = self._compute_all(jobs, versions, options=options, rules=rules, released=released)
+        if released:
+            with session_scope(self.sessions) as s:
+                n = release(s, [j.id for j in released], worker_id=self.worker_id, now=self.clock.now())
+            log.warning("v2 hung past half the lease: jobs handed back", released=n)
         failures.extend((o.job, o.error) for o in outcomes if o.error is not None)
         return [o for o in outcomes if o.error is None]
 
@@ -232,8 +247,12 @@ class OutboxWorker:
         return out
 
     def _compute_all(self, jobs: list[ClaimedJob], versions: dict[int, MeasuredVersion], *, options: V2Options,
-                     rules: IgnoreMatcher) -> list[_Outcome]:
-        """v2 for each job in the worker's pool; a job over its timeout fails alone, the rest go on."""
+                     rules: IgnoreMatcher, released: list[ClaimedJob] | None = None) -> list[_Outcome]:
+        """v2 for each job in the worker's pool; a job over its timeout fails alone, the rest go on.
+
+        Hung jobs must not run the batch past its lease (another claim would then take, and count an
+        attempt for, jobs this one still holds): once timeouts have used half the lease, the jobs not
+        yet computed go to `released`, to be handed back without an attempt counted."""
         def one(job: ClaimedJob) -> _Outcome:
             version = versions.get(job.id)
             if version is None:
@@ -247,6 +266,7 @@ class OutboxWorker:
         outcomes: list[_Outcome] = []
         rest = jobs
         budget = self.config.job_timeout_s
+        started = time.monotonic()
         while rest:
             progress = _Progress()
             fut = self._pool.submit(progress.run, one, rest)
@@ -268,6 +288,9 @@ class OutboxWorker:
             outcomes.extend(finished)
             outcomes.append(_Outcome(hung, error=TimeoutError(f"job {hung.id} over {budget}s")))
             rest = rest[len(finished) + 1:]
+            if rest and released is not None and time.monotonic() - started > self.config.lease_s / 2:
+                released.extend(rest)
+                break
         return outcomes
 
     def _store(self, outcomes: list[_Outcome]) -> int:
