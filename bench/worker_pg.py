@@ -4,7 +4,9 @@ Creates a temporary database on 127.0.0.1:5432 (dropped at the end), writes N lo
 one shadow job), then drains the jobs with the worker under a fresh pipeline version, and inserts
 the very rows it stored again with `executemany` and no computation (the ceiling). Interleaved
 rounds; the figure is the median of per-round ratios. `--profile` prints a pyinstrument profile of
-one drain. Nothing here asserts a time. `bench/http_pg.py` runs the same measure after its HTTP rounds.
+one drain. Then `backfill` (what `meallog backfill` runs) over the same legacy logs against the same
+v2 rows inserted with executemany. Nothing here asserts a time. `bench/http_pg.py` runs the same
+measures after its HTTP rounds.
 """
 
 from __future__ import annotations
@@ -117,6 +119,46 @@ def measure_worker(url: str, *, logs: int, rounds: int, profile: bool = False,
             **{k: statistics.median(r[k] for r in runs) for k in ("worker_logs_per_s", "ceiling_logs_per_s", "ratio")}}
 
 
+def measure_backfill(url: str, *, rounds: int) -> dict[str, Any]:
+    """`backfill` (the function `meallog backfill` runs) over every legacy log, under a fresh pipeline
+    version each round, against the same v2 rows inserted again with executemany and no computation."""
+    from meallog.migration.backfill import backfill
+    from meallog.migration.write_path import v2_options
+    from meallog.store.models import MealLogV2
+
+    services = services_for(url)
+    runs = []
+    try:
+        for r in range(rounds):
+            version = f"bench-backfill-{os.getpid()}-{r}"
+            started = time.perf_counter()
+            report = backfill(services.sessions, batch=500, pipeline_version=version,
+                              options_from_flags=lambda s: v2_options(services.migration.flags.snapshot(s)),
+                              now=lambda: datetime.now(UTC), restart=True)
+            backfill_s = time.perf_counter() - started
+            cols = list(MealLogV2.__table__.c)
+            with session_scope(services.sessions) as s:
+                rows = [dict(row._mapping) for row in s.execute(select(*cols).where(
+                    MealLogV2.pipeline_version == version))]
+            for row in rows:
+                row["pipeline_version"] = version + "-ceiling"
+            started = time.perf_counter()
+            with services.engine.begin() as conn:
+                conn.execute(insert(MealLogV2.__table__), rows)
+            ceiling_s = time.perf_counter() - started
+            with services.engine.begin() as conn:
+                conn.execute(delete(MealLogV2.__table__).where(
+                    MealLogV2.__table__.c.pipeline_version.in_([version, version + "-ceiling"])))
+            assert report.created == len(rows), (report, len(rows))
+            runs.append({"logs": len(rows), "backfill_logs_per_s": len(rows) / backfill_s,
+                         "ceiling_logs_per_s": len(rows) / ceiling_s, "ratio": ceiling_s / backfill_s})
+    finally:
+        services.engine.dispose()
+    return {"rounds": runs, "logs": runs[-1]["logs"],
+            **{k: statistics.median(r[k] for r in runs) for k in ("backfill_logs_per_s", "ceiling_logs_per_s",
+                                                                   "ratio")}}
+
+
 def main() -> int:
     from bench.http_pg import temp_database
 
@@ -135,9 +177,13 @@ def main() -> int:
         upgrade(engine)
         engine.dispose()
         result = measure_worker(url, logs=args.logs, rounds=args.rounds, profile=args.profile)
+        result["backfill"] = measure_backfill(url, rounds=args.rounds)
     print(f"shadow worker: {result['worker_logs_per_s']:.0f} logs/s over {result['jobs']} jobs; batched-insert "
           f"ceiling {result['ceiling_logs_per_s']:.0f} logs/s; ratio {result['ratio'] * 100:.1f} % "
           f"(median of {args.rounds} rounds: " + ", ".join(f"{r['ratio'] * 100:.0f} %" for r in result["rounds"]) + ")")
+    b = result["backfill"]
+    print(f"backfill: {b['backfill_logs_per_s']:.0f} logs/s over {b['logs']} legacy logs; the same v2 rows with "
+          f"executemany {b['ceiling_logs_per_s']:.0f} logs/s; ratio {b['ratio'] * 100:.1f} %")
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     return 0
