@@ -76,9 +76,9 @@ def one_round(services: Services, version: str, *, profile: bool = False) -> dic
 
         profiler = Profiler(interval=0.0005)
         profiler.start()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     done = worker.drain(max_batches=100_000)
-    worker_s = time.perf_counter() - started
+    worker_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu
     if profiler is not None:
         profiler.stop()
         print(profiler.output_text(unicode=True, color=False, show_all=True), file=sys.stderr)
@@ -100,7 +100,7 @@ def one_round(services: Services, version: str, *, profile: bool = False) -> dic
             conn.execute(delete(model.__table__).where(model.__table__.c.pipeline_version == ceiling_version))
     assert done == jobs == len(diffs), (done, jobs, len(diffs))
     return {"jobs": done, "worker_logs_per_s": done / worker_s, "ceiling_logs_per_s": len(diffs) / ceiling_s,
-            "ratio": (done / worker_s) / (len(diffs) / ceiling_s)}
+            "ratio": (done / worker_s) / (len(diffs) / ceiling_s), "worker_cpu_us_per_log": cpu_s / done * 1e6}
 
 
 def measure_worker(url: str, *, logs: int, rounds: int, profile: bool = False,
@@ -116,7 +116,8 @@ def measure_worker(url: str, *, logs: int, rounds: int, profile: bool = False,
     finally:
         services.engine.dispose()
     return {"rounds": runs, "jobs": runs[-1]["jobs"],
-            **{k: statistics.median(r[k] for r in runs) for k in ("worker_logs_per_s", "ceiling_logs_per_s", "ratio")}}
+            **{k: statistics.median(r[k] for r in runs) for k in ("worker_logs_per_s", "ceiling_logs_per_s", "ratio",
+                                                                   "worker_cpu_us_per_log")}}
 
 
 def measure_backfill(url: str, *, rounds: int) -> dict[str, Any]:
@@ -178,9 +179,11 @@ def main() -> int:
         engine.dispose()
         result = measure_worker(url, logs=args.logs, rounds=args.rounds, profile=args.profile)
         result["backfill"] = measure_backfill(url, rounds=args.rounds)
+    per_round = ", ".join(f"{r['ratio'] * 100:.0f} %" for r in result["rounds"])
     print(f"shadow worker: {result['worker_logs_per_s']:.0f} logs/s over {result['jobs']} jobs; batched-insert "
           f"ceiling {result['ceiling_logs_per_s']:.0f} logs/s; ratio {result['ratio'] * 100:.1f} % "
-          f"(median of {args.rounds} rounds: " + ", ".join(f"{r['ratio'] * 100:.0f} %" for r in result["rounds"]) + ")")
+          f"(median of {args.rounds} rounds: {per_round}); worker process CPU "
+          f"{result['worker_cpu_us_per_log']:.0f} µs per log")
     b = result["backfill"]
     print(f"backfill: {b['backfill_logs_per_s']:.0f} logs/s over {b['logs']} legacy logs; the same v2 rows with "
           f"executemany {b['ceiling_logs_per_s']:.0f} logs/s; ratio {b['ratio'] * 100:.1f} %")
