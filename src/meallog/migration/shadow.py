@@ -43,14 +43,18 @@ class V2Fault(RuntimeError):
     """v2 made to fail on purpose (the test-only MEALLOG_TEST_V2_FAULT of `meallog worker`)."""
 
 
-def faulty_compute(fault: str, *, hang_s: float = 3600.0) -> ComputeV2:
-    """TEST ONLY: a v2 computation that raises (`raise`) or hangs for `hang_s` (`hang`)."""
+def faulty_compute(fault: str, *, hang_s: float = 3600.0, slow_s: float = 0.005) -> ComputeV2:
+    """TEST ONLY: a v2 computation that raises (`raise`), hangs for `hang_s` (`hang`), or answers
+    right after `slow_s` (`slow`: keeps a worker mid-batch long enough for a test to kill it)."""
     def compute(parsed: ProviderResult, *, options: V2Options, pipeline_version: str) -> RecordV2:
+        if fault == "slow":
+            time.sleep(slow_s)
+            return compute_v2(parsed, options=options, pipeline_version=pipeline_version)
         if fault == "hang":
             time.sleep(hang_s)
         raise V2Fault(f"v2 {fault} (MEALLOG_TEST_V2_FAULT, test only)")
 
-    if fault not in ("raise", "hang"):
+    if fault not in ("raise", "hang", "slow"):
         raise ValueError(f"unknown v2 fault {fault!r}")
     return compute
 
