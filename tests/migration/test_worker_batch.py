@@ -264,3 +264,29 @@ def test_hung_v2_hands_back_the_untried_jobs_within_the_lease(make_settings: Cal
         jobs = list(s.scalars(select(OutboxJob).order_by(OutboxJob.id)))
     assert [(j.state, j.attempts) for j in jobs[1:]] == [("pending", 0)] * 5
     assert jobs[0].state == "pending" and jobs[0].attempts == 1 and "over 0.3s" in (jobs[0].last_error or "")
+
+
+def test_the_background_loop_drains_and_stops(make_settings: Callable[..., Settings], engine: Engine,
+                                              clock: FrozenClock, add_user: Callable[..., str]) -> None:
+    """The thread `meallog serve` and `meallog worker` start: overlapped batches, the duty cycle's
+    rests between them, every job done once, and a clean stop."""
+    import time
+
+    services = make_services(make_settings(run_worker=True, worker_duty=0.5), engine, clock)
+    w = services.worker
+    w.config.batch_min, w.batch, w.config.idle_sleep_s = 10, 10, 0.05
+    add_user("eater")
+    shadow_on(services, engine, clock.now())
+    for i in range(45):
+        services.logs.create(user_id=1, payload=LogCreate(text=MEALS[i % len(MEALS)]), idempotency_key=None)
+    w.start()
+    try:
+        deadline = time.monotonic() + 30
+        while n(engine, OutboxJob, OutboxJob.state == "done") < 45:
+            assert time.monotonic() < deadline, n(engine, OutboxJob, OutboxJob.state == "done")
+            time.sleep(0.05)
+    finally:
+        w.stop()
+    assert w._thread is not None and not w._thread.is_alive()
+    assert n(engine, ShadowRecord) == 45 and n(engine, Diff) == 45
+    no_duplicates(engine)
