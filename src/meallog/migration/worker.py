@@ -3,10 +3,12 @@
 In-process by default (a thread started by `meallog serve`); `meallog worker` runs more of them.
 Shadow jobs go in batches: one statement claims N, v2 runs for each (every job under its own
 timeout, in a one-slot pool), one transaction marks the batch done and stores its shadow and diff
-rows with one multi-row insert each, and metrics and the day diff are updated once per batch per
-user-day. The batch size adapts to how long a batch takes. A job whose computation fails or hangs
-fails alone (retry with backoff, then dead letter); a batch whose store fails is stored job by job.
-v2_sync and compare jobs are rare and run one at a time.
+rows with one statement each, and metrics and the day diff are updated once per batch per user-day.
+While a batch is stored (a thread of its own, mostly database time), the next one is claimed and
+computed. The batch size adapts to how long a batch takes. A job whose computation fails or hangs
+fails alone (retry with backoff, then dead letter); when hung jobs have used half the lease, the
+untried rest is handed back; a batch whose store fails is stored job by job. v2_sync and compare
+jobs are rare and run one at a time.
 """
 
 from __future__ import annotations
