@@ -1,13 +1,18 @@
 """POST /logs and GET /logs through the real HTTP stack on PostgreSQL, every phase, against OFF.
 
-Creates a temporary database on 127.0.0.1:5432 (dropped at the end), starts `meallog serve` (uvicorn,
-the in-process worker on, as by default) and the bare FastAPI endpoint (`bench/bare_app.py`: the same
-token lookup + one INSERT + JSON, the framework's ceiling), and drives both with wrk (Lua: distinct
-Idempotency-Key per request) in interleaved rounds: OFF -> P3 in even rounds, P3 -> OFF in odd ones.
-Ratios are medians of per-round ratios against the same round's OFF. Then the shadow worker replays
-the jobs of the run (fresh pipeline version) against the batched-insert ceiling: the same rows
-inserted with executemany and no computation. Traffic goes to loopback only; nothing here asserts a
-time. Results: bench/results/http_pg.json.
+Creates a temporary database on 127.0.0.1:5432 (dropped at the end) and starts, side by side:
+`meallog serve` (uvicorn, the in-process worker on, as by default); the references of
+`bench/bare_app.py` (the bare endpoint: the same token lookup + one INSERT + JSON, the framework's
+ceiling; and the peer: the same plus parse + legacy, with and without v2 run inline as a `laboratory`
+Experiment); `meallog serve --workers 2` when serve has `--workers`; and `meallog serve` on SQLite
+(the embedded default). wrk drives them (Lua: a distinct Idempotency-Key per request) in interleaved
+rounds: OFF -> P3 in even rounds, P3 -> OFF in odd ones; OFF, P0 and P2 also paced at 30 req/s (Lua
+`delay()`: 8 connections x one request every 267 ms). Ratios are medians of per-round ratios against
+the same round's OFF of the same group. Then the shadow worker replays the run's jobs against the
+batched-insert ceiling, and `backfill` runs over the run's legacy logs against the same v2 rows
+inserted with executemany (`bench/worker_pg.py`). Traffic goes to loopback only; nothing here asserts
+a time. `--quick` is a shorter profile for development. Results: bench/results/http_pg.json
+(`--quick`: http_pg_quick.json).
 """
 
 from __future__ import annotations
@@ -25,22 +30,21 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import insert, select, update
 
-from meallog.app import build_services
-from meallog.settings import Settings
 from meallog.store.db import make_engine, make_sessionmaker, session_scope
 from meallog.store.migrate import upgrade
-from meallog.store.models import Diff, OutboxJob, ShadowRecord
 from meallog.users import add_user
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 ADMIN = "bench-admin"
 PHASES = ["OFF", "P0", "P1", "P2", "P3"]
@@ -176,104 +180,167 @@ def wrk(base: str, script: Path, *, seconds: float, connections: int) -> dict[st
     return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "non_2xx": float(bad.group(1)) if bad else 0.0}
 
 
-def replay_worker(url: str, limit: int) -> dict[str, float]:
-    """The run's shadow jobs again, under a fresh pipeline version, against the executemany ceiling."""
-    settings = Settings.model_validate({"database_url": url, "run_worker": False, "run_scheduler": False})
-    services = build_services(settings)
-    engine, sessions = services.engine, services.sessions
-    with session_scope(sessions) as s:
-        ids = list(s.scalars(select(OutboxJob.id).where(OutboxJob.kind == "shadow").order_by(OutboxJob.id)
-                             .limit(limit)))
-        s.execute(update(OutboxJob).where(OutboxJob.id.in_(ids)).values(
-            state="pending", attempts=0, locked_by=None, locked_until=None, next_attempt_at=datetime.now(UTC)))
-    worker = services.worker
-    worker.pipeline_version = "bench-replay"
-    started = time.perf_counter()
-    done = worker.drain(max_batches=100_000)
-    worker_s = time.perf_counter() - started
-    with session_scope(sessions) as s:
-        shadow = [dict(r._mapping) for r in s.execute(select(*[c for c in ShadowRecord.__table__.c if c.name != "id"])
-                                                       .where(ShadowRecord.pipeline_version == "bench-replay"))]
-        diffs = [dict(r._mapping) for r in s.execute(select(*[c for c in Diff.__table__.c if c.name != "id"])
-                                                     .where(Diff.pipeline_version == "bench-replay"))]
-    for row in shadow + diffs:
-        row["pipeline_version"] = "bench-ceiling"
-    started = time.perf_counter()
-    with engine.begin() as conn:
-        conn.execute(insert(ShadowRecord.__table__), shadow)
-        conn.execute(insert(Diff.__table__), diffs)
-    ceiling_s = time.perf_counter() - started
+PACED_MS = 267  # per connection: 8 connections x one request every 267 ms = 30 req/s
+PACED_PHASES = ("OFF", "P0", "P2")
+TWO_PROC_PHASES = ("OFF", "P0", "P2")
+PEER = {"peer OFF": "/peer/off/logs", "peer P0": "/peer/p0/logs"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    rounds: int
+    seconds: float
+    paced_seconds: float
+    out: str
+    replay_rounds: int  # rounds of the worker replay and of the backfill
+
+
+PROFILES = {"full": Profile(rounds=3, seconds=4, paced_seconds=6, out="http_pg.json", replay_rounds=3),
+            "quick": Profile(rounds=2, seconds=2, paced_seconds=3, out="http_pg_quick.json", replay_rounds=2)}
+
+
+def lua(template: str, *, token: str, path: str = "/logs", day: str = "", paced: bool = False) -> str:
+    script = template.replace("TOKEN", token).replace('"/logs', f'"{path}').replace("DAY", day)
+    if paced:
+        script += f"\nfunction delay()\n  return {PACED_MS}\nend\n"
+    return script
+
+
+def serve_has_workers() -> bool:
+    """`--workers N` on `meallog serve` (several uvicorn processes) exists only once that work is merged."""
+    out = subprocess.run([str(BIN / "meallog"), "serve", "--help"], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "COLUMNS": "200"}).stdout
+    return "--workers" in out
+
+
+def make_user(url: str, name: str) -> str:
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(make_sessionmaker(engine)) as s:
+        _, token = add_user(s, name=name, now=datetime.now(UTC))
     engine.dispose()
-    return {"jobs": done, "worker_logs_per_s": done / worker_s, "ceiling_logs_per_s": len(diffs) / ceiling_s,
-            "ratio": (done / worker_s) / (len(diffs) / ceiling_s)}
+    return token
 
 
 def main() -> int:
+    from bench.worker_pg import measure_backfill, measure_worker
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--admin-url", default=os.environ.get("MEALLOG_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--seconds", type=float, default=4)
+    ap.add_argument("--quick", action="store_true", help="a shorter run for development (< 3 min)")
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--seconds", type=float)
     ap.add_argument("--connections", type=int, default=8)
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "http_pg.json"))
+    ap.add_argument("--out")
     args = ap.parse_args()
+    prof = PROFILES["quick" if args.quick else "full"]
+    rounds, seconds = args.rounds or prof.rounds, args.seconds or prof.seconds
+    out_path = Path(args.out or ROOT / "bench" / "results" / prof.out)
+    two_proc = serve_has_workers()
     load_before = os.getloadavg()
     results: dict[str, list[dict[str, float]]] = {}
     with temp_database(args.admin_url) as url, tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(url)
-        upgrade(engine)
-        with session_scope(make_sessionmaker(engine)) as s:
-            _, token = add_user(s, name="bench", now=datetime.now(UTC))
-            _, reader = add_user(s, name="reader", now=datetime.now(UTC))
-        engine.dispose()
-        post_lua, get_lua = Path(tmp, "post.lua"), Path(tmp, "get.lua")
-        post_lua.write_text(POST_LUA.replace("TOKEN", token))
+        token, reader = make_user(url, "bench"), make_user(url, "reader")
+        sqlite_url = f"sqlite:///{tmp}/bench.sqlite3"
+        sqlite_token = make_user(sqlite_url, "bench")
+        scripts: dict[str, Path] = {}
+
+        def script(name: str, body: str) -> Path:
+            scripts[name] = Path(tmp, f"{name.replace(' ', '_')}.lua")
+            scripts[name].write_text(body)
+            return scripts[name]
+
+        script("post", lua(POST_LUA, token=token))
+        script("post paced", lua(POST_LUA, token=token, paced=True))
+        script("post sqlite", lua(POST_LUA, token=sqlite_token))
+        for arm, path in PEER.items():
+            script(f"post {arm}", lua(POST_LUA, token=token, path=path))
         env = {**os.environ, "DATABASE_URL": url, "MEALLOG_ADMIN_TOKEN": ADMIN, "AI_PROVIDER": "offline",
                "PYTHONPATH": str(ROOT)}
-        app_port, bare_port = free_port(), free_port()
-        serve = [str(BIN / "meallog"), "serve", "--host", "127.0.0.1", "--port", str(app_port), "--no-scheduler",
-                 "--log-level", "warning"]
+        ports = {name: free_port() for name in ("app", "bare", "two", "sqlite")}
+
+        def serve_cmd(port: int, *extra: str) -> list[str]:
+            return [str(BIN / "meallog"), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler",
+                    "--log-level", "warning", *extra]
+
         bare = [str(BIN / "python"), "-m", "uvicorn", "--factory", "bench.bare_app:create", "--host", "127.0.0.1",
-                "--port", str(bare_port), "--log-level", "warning", "--no-access-log"]
-        with server(serve, env, app_port, Path(tmp, "serve.log")) as app, \
-                server(bare, env, bare_port, Path(tmp, "bare.log")) as bare_base:
-            phase = "OFF"
+                "--port", str(ports["bare"]), "--log-level", "warning", "--no-access-log"]
+        with ExitStack() as stack:
+            app = stack.enter_context(server(serve_cmd(ports["app"]), env, ports["app"], Path(tmp, "serve.log")))
+            bare_base = stack.enter_context(server(bare, env, ports["bare"], Path(tmp, "bare.log")))
+            sqlite_base = stack.enter_context(server(serve_cmd(ports["sqlite"]), {**env, "DATABASE_URL": sqlite_url},
+                                                     ports["sqlite"], Path(tmp, "sqlite.log")))
+            two = (stack.enter_context(server(serve_cmd(ports["two"], "--workers", "2"), env, ports["two"],
+                                              Path(tmp, "two.log"))) if two_proc else None)
+            phase, sqlite_phase = "OFF", "OFF"
             day = write_reader_day(app, reader)
-            get_lua.write_text(GET_LUA.replace("TOKEN", reader).replace("DAY", day))
-            wrk(app, post_lua, seconds=2, connections=args.connections)  # warm-up, not counted
-            wrk(bare_base, post_lua, seconds=2, connections=args.connections)
-            for r in range(args.rounds):
+            script("get", lua(GET_LUA, token=reader, day=day))
+            script("get paced", lua(GET_LUA, token=reader, day=day, paced=True))
+
+            def run(key: str, base: str, name: str, secs: float) -> None:
+                res = wrk(base, scripts[name], seconds=secs, connections=args.connections)
+                results.setdefault(key, []).append(res)
+                print(f"round {r + 1} {key}: {res}", file=sys.stderr)
+
+            r = -1
+            for base, name in ((app, "post"), (bare_base, "post"), (sqlite_base, "post sqlite")):
+                wrk(base, scripts[name], seconds=2, connections=args.connections)  # warm-up, not counted
+            for r in range(rounds):
                 order = PHASES if r % 2 == 0 else PHASES[::-1]
-                runs = [("bare", bare_base)] + [(p, app) for p in order]
-                for name, base in runs:
-                    if name != "bare":
-                        phase = move(base, phase, name)
-                        time.sleep(0.5)
-                    res = wrk(base, post_lua, seconds=args.seconds, connections=args.connections)
-                    results.setdefault(f"POST {name}", []).append(res)
-                    if name != "bare":
-                        res = wrk(base, get_lua, seconds=max(args.seconds / 2, 2), connections=args.connections)
-                        results.setdefault(f"GET {name}", []).append(res)
-                    print(f"round {r + 1} {name}: {res}", file=sys.stderr)
-            move(app, phase, "P0")  # the worker replay below measures P0's shadow jobs
-        worker = replay_worker(url, limit=5000)
+                run("POST bare", bare_base, "post", seconds)
+                for arm in (PEER if r % 2 == 0 else list(PEER)[::-1]):
+                    run(f"POST {arm}", bare_base, f"post {arm}", seconds)
+                for p in order:
+                    phase = move(app, phase, p)
+                    time.sleep(1.5)  # the flag cache of every API process (1 s) has seen the move
+                    run(f"POST {p}", app, "post", seconds)
+                    run(f"GET {p}", app, "get", max(seconds / 2, 2))
+                    if p in PACED_PHASES:
+                        run(f"POST paced {p}", app, "post paced", prof.paced_seconds)
+                        run(f"GET paced {p}", app, "get paced", prof.paced_seconds)
+                    if two is not None and p in TWO_PROC_PHASES:
+                        run(f"POST 2proc {p}", two, "post", seconds)
+                        run(f"GET 2proc {p}", two, "get", max(seconds / 2, 2))
+                for p in (("OFF", "P0") if r % 2 == 0 else ("P0", "OFF")):
+                    sqlite_phase = move(sqlite_base, sqlite_phase, p)
+                    time.sleep(1.5)
+                    run(f"POST sqlite {p}", sqlite_base, "post sqlite", seconds)
+            move(app, phase, "P0")
+        worker = measure_worker(url, logs=0, rounds=prof.replay_rounds, seeded=True)
+        backfill = measure_backfill(url, rounds=prof.replay_rounds)
     load_after = os.getloadavg()
-    table = summarise(results)
-    report = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "rounds": args.rounds,
-              "seconds": args.seconds, "connections": args.connections, "load_before": load_before,
-              "load_after": load_after, "cpus": os.cpu_count(), "table": table, "worker": worker, "raw": results}
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+    report = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "profile": "quick" if args.quick else "full",
+              "rounds": rounds, "seconds": seconds, "paced_seconds": prof.paced_seconds,
+              "paced_rps": 1000 / PACED_MS * args.connections, "connections": args.connections,
+              "two_proc": two_proc, "load_before": load_before, "load_after": load_after, "cpus": os.cpu_count(),
+              "table": summarise(results), "worker": worker, "backfill": backfill, "raw": results}
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(report, indent=2) + "\n")
     print(render(report))
     return 0
 
 
+def base_of(key: str) -> str:
+    """The OFF a run is compared with: its own group's (peer, paced, 2-process, SQLite), else OFF."""
+    method, arm = key.split(" ", 1)
+    group = arm.rsplit(" ", 1)[0] if " " in arm else ""
+    return f"{method} {group} OFF" if group else f"{method} OFF"
+
+
+GROUPS = ["", "peer", "paced", "2proc", "sqlite"]
+ARM_ORDER = ["bare", *PHASES]
+
+
+def _order(key: str) -> tuple[int, int, int]:
+    method, arm = key.split(" ", 1)
+    group, _, name = arm.rpartition(" ")
+    return (GROUPS.index(group), method == "GET", ARM_ORDER.index(name) if name in ARM_ORDER else 0)
+
+
 def summarise(results: dict[str, list[dict[str, float]]]) -> list[dict[str, Any]]:
     rows = []
-    order = ["bare", *PHASES]
-    for key in sorted(results, key=lambda k: (k.startswith("GET"), order.index(k.split(" ")[1]))):
-        runs = results[key]
-        method, name = key.split(" ")
-        base = results[f"{method} OFF"]
+    for key in sorted(results, key=_order):
+        runs, base = results[key], results[base_of(key)]
         ratio = {m: statistics.median(run[m] / off[m] for run, off in zip(runs, base, strict=True))
                  for m in ("rps", "p50_ms", "p99_ms")}
         rows.append({"what": key, **{m: statistics.median(run[m] for run in runs) for m in ("rps", "p50_ms", "p99_ms")},
@@ -282,23 +349,35 @@ def summarise(results: dict[str, list[dict[str, float]]]) -> list[dict[str, Any]
     return rows
 
 
+LABELS = {"bare": "bare FastAPI (ceiling)", "peer OFF": "peer: bare + parse + legacy",
+          "peer P0": "peer: + v2 inline (laboratory)"}
+
+
 def render(report: dict[str, Any]) -> str:
     lines = [f"POST/GET /logs on PostgreSQL through uvicorn, wrk -c{report['connections']}, {report['rounds']} "
-             f"interleaved rounds of {report['seconds']:.0f} s; load average before "
-             f"{report['load_before'][0]:.2f}, after {report['load_after'][0]:.2f} ({report['cpus']} CPUs)", "",
-             "| request | phase | req/s | p50 | p99 | req/s vs OFF | p50 vs OFF | p99 vs OFF | non-2xx |",
+             f"interleaved rounds of {report['seconds']:.0f} s (paced: {report['paced_rps']:.0f} req/s for "
+             f"{report['paced_seconds']:.0f} s); load average before {report['load_before'][0]:.2f}, after "
+             f"{report['load_after'][0]:.2f} ({report['cpus']} CPUs)", "",
+             "| request | arm | req/s | p50 | p99 | req/s vs OFF | p50 vs OFF | p99 vs OFF | non-2xx |",
              "|---|---|---|---|---|---|---|---|---|"]
     for row in report["table"]:
-        method, name = row["what"].split(" ")
-        label = "bare FastAPI (ceiling)" if name == "bare" else name
+        method, arm = row["what"].split(" ", 1)
+        group, _, name = arm.rpartition(" ")
+        label = LABELS.get(arm) or {"": name, "paced": f"{name}, paced", "2proc": f"{name}, 2 processes",
+                                    "sqlite": f"{name}, SQLite"}[group]
         path = "/logs?date" if method == "GET" else "/logs"
         lines.append(f"| {method} {path} | {label} | {row['rps']:.0f} | {row['p50_ms']:.1f} ms | "
                      f"{row['p99_ms']:.1f} ms | {row['rps_vs_off']:.2f}× | {row['p50_ms_vs_off']:.2f}× | "
-                     f"{row['p99_ms_vs_off']:.2f}× | "
-                     f"{row['non_2xx']:.0f} |")
-    w = report["worker"]
-    lines += ["", f"shadow worker: {w['worker_logs_per_s']:.0f} logs/s over {w['jobs']} jobs; batched-insert ceiling "
-              f"(executemany, no computation) {w['ceiling_logs_per_s']:.0f} logs/s; ratio {w['ratio'] * 100:.1f} %"]
+                     f"{row['p99_ms_vs_off']:.2f}× | {row['non_2xx']:.0f} |")
+    if not report["two_proc"]:
+        lines.append("| POST/GET | 2 processes | n/a (serve has no --workers) | | | | | | |")
+    w, b = report["worker"], report["backfill"]
+    lines += ["", "Ratios: each arm against the OFF of its own group in the same round (bare: against OFF; the "
+              "peer's P0 against the peer's OFF), median of the per-round ratios.", "",
+              f"shadow worker: {w['worker_logs_per_s']:.0f} logs/s over {w['jobs']} jobs; batched-insert ceiling "
+              f"(executemany, no computation) {w['ceiling_logs_per_s']:.0f} logs/s; ratio {w['ratio'] * 100:.1f} %",
+              f"backfill: {b['backfill_logs_per_s']:.0f} logs/s over {b['logs']} legacy logs; the same v2 rows with "
+              f"executemany {b['ceiling_logs_per_s']:.0f} logs/s; ratio {b['ratio'] * 100:.1f} %"]
     return "\n".join(lines)
 
 

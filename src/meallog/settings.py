@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     worker_batch: int = Field(default=50, ge=1, le=500, validation_alias=AliasChoices("MEALLOG_WORKER_BATCH"))
     # The in-process worker (`meallog serve`) works at most this share of the time; `meallog worker` is unthrottled
     worker_duty: float = Field(default=0.25, gt=0.0, le=1.0, validation_alias=AliasChoices("MEALLOG_WORKER_DUTY"))
+    # TEST ONLY, never set in production: `meallog worker` makes every v2 computation raise, hang, or
+    # take 5 ms more (tests reach a separate worker process this way). Read once at start.
+    test_v2_fault: Literal["", "raise", "hang", "slow"] = Field(default="", validation_alias=AliasChoices(
+        "MEALLOG_TEST_V2_FAULT"))
 
     # In-process background services
     run_worker: bool = Field(default=True, validation_alias=AliasChoices("MEALLOG_RUN_WORKER"))

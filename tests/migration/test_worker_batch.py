@@ -234,3 +234,59 @@ def test_the_in_process_worker_rests_by_its_duty_cycle(make_settings: Callable[.
     assert inproc.rest_after(0.1) == pytest.approx(0.3)  # works 0.1 s, rests 0.3 s: a quarter of the time
     standalone = make_services(make_settings(worker_duty=0.25), engine, clock).worker  # `meallog worker`
     assert standalone.rest_after(0.1) == 0.0
+
+
+def test_hung_v2_hands_back_the_untried_jobs_within_the_lease(make_settings: Callable[..., Settings],
+                                                               engine: Engine, clock: FrozenClock,
+                                                               add_user: Callable[..., str]) -> None:
+    """With every v2 hung, a batch would otherwise run one timeout per job, far past its lease, and
+    each re-claim would count an attempt for jobs never tried (seen under load: jobs dead-lettered
+    after one hung worker). Once the timeouts use half the lease, the untried jobs go back uncounted."""
+    release = threading.Event()
+
+    def hangs(parsed: Any, **kw: Any) -> Any:
+        release.wait(10)
+        return compute_v2(parsed, **kw)
+
+    services = make_services(make_settings(), engine, clock, compute=hangs)
+    w = services.worker
+    w.config.job_timeout_s, w.config.lease_s = 0.3, 0.5
+    add_user("eater")
+    shadow_on(services, engine, clock.now())
+    for i in range(6):
+        services.logs.create(user_id=1, payload=LogCreate(text=MEALS[i]), idempotency_key=None)
+    try:
+        report = w.run_once()
+    finally:
+        release.set()
+    assert (report.claimed, report.done, report.failed) == (6, 0, 1)
+    with session_scope(engine) as s:
+        jobs = list(s.scalars(select(OutboxJob).order_by(OutboxJob.id)))
+    assert [(j.state, j.attempts) for j in jobs[1:]] == [("pending", 0)] * 5
+    assert jobs[0].state == "pending" and jobs[0].attempts == 1 and "over 0.3s" in (jobs[0].last_error or "")
+
+
+def test_the_background_loop_drains_and_stops(make_settings: Callable[..., Settings], engine: Engine,
+                                              clock: FrozenClock, add_user: Callable[..., str]) -> None:
+    """The thread `meallog serve` and `meallog worker` start: overlapped batches, the duty cycle's
+    rests between them, every job done once, and a clean stop."""
+    import time
+
+    services = make_services(make_settings(run_worker=True, worker_duty=0.5), engine, clock)
+    w = services.worker
+    w.config.batch_min, w.batch, w.config.idle_sleep_s = 10, 10, 0.05
+    add_user("eater")
+    shadow_on(services, engine, clock.now())
+    for i in range(45):
+        services.logs.create(user_id=1, payload=LogCreate(text=MEALS[i % len(MEALS)]), idempotency_key=None)
+    w.start()
+    try:
+        deadline = time.monotonic() + 30
+        while n(engine, OutboxJob, OutboxJob.state == "done") < 45:
+            assert time.monotonic() < deadline, n(engine, OutboxJob, OutboxJob.state == "done")
+            time.sleep(0.05)
+    finally:
+        w.stop()
+    assert w._thread is not None and not w._thread.is_alive()
+    assert n(engine, ShadowRecord) == 45 and n(engine, Diff) == 45
+    no_duplicates(engine)

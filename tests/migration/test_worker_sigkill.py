@@ -46,7 +46,8 @@ def test_sigkill_mid_batch(make_settings: Callable[..., Settings], engine: Engin
         services.logs.create(user_id=1, payload=LogCreate(text=MEALS[i % len(MEALS)]), idempotency_key=None)
     assert states(engine) == {"pending": N}
 
-    env = {**os.environ, "DATABASE_URL": db_url}
+    # v2 5 ms slower (test-only setting): a batch of 50 takes long enough to be caught mid-way
+    env = {**os.environ, "DATABASE_URL": db_url, "MEALLOG_TEST_V2_FAULT": "slow"}
     log_path = tmp_path / "worker.log"
     with open(log_path, "wb") as log_file:
         proc = subprocess.Popen(worker_cmd(), env=env, stdout=subprocess.DEVNULL, stderr=log_file)
@@ -72,7 +73,8 @@ def test_sigkill_mid_batch(make_settings: Callable[..., Settings], engine: Engin
     deadline = time.monotonic() + 60
     while states(engine) != {"done": N}:
         assert time.monotonic() < deadline, states(engine)
-        subprocess.run(worker_cmd("--once"), env=env, check=True, capture_output=True, timeout=120)
+        subprocess.run(worker_cmd("--once"), env={**env, "MEALLOG_TEST_V2_FAULT": ""}, check=True,
+                       capture_output=True, timeout=120)
         time.sleep(0.2)
 
     with session_scope(engine) as s:

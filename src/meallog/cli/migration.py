@@ -299,6 +299,11 @@ def worker(once: bool = typer.Option(False, "--once", help="drain what is due, t
     err.print(f"database: {database_of(services.engine)}", highlight=False, markup=False)
     w = services.worker
     w.config.batch, w.config.lease_s, w.config.job_timeout_s = batch, lease, job_timeout
+    if services.settings.test_v2_fault:  # TEST ONLY: every v2 raises, hangs or is slow
+        from meallog.migration.shadow import faulty_compute
+
+        w.compute = faulty_compute(services.settings.test_v2_fault)
+        err.print(f"warning: MEALLOG_TEST_V2_FAULT={services.settings.test_v2_fault}: v2 is made to fail (test only)")
     w.batch = batch
     if once:
         done = w.drain()

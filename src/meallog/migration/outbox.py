@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, any_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from meallog.store.db import is_postgres
@@ -93,13 +93,12 @@ def claim_batch(s: Session, *, worker_id: str, now: datetime, batch: int, lease_
     ids = select(OutboxJob.id).where(due).order_by(OutboxJob.id).limit(batch)
     if is_postgres(s):
         ids = ids.with_for_update(skip_locked=True)
-    stmt = (update(OutboxJob).where(OutboxJob.id.in_(ids.scalar_subquery()))
+    t: Any = OutboxJob.__table__
+    stmt = (update(t).where(t.c.id.in_(ids.scalar_subquery()))  # Core: no ORM bulk-update bookkeeping
             .values(state=JobState.RUNNING.value, locked_by=worker_id, locked_until=now + timedelta(seconds=lease_s),
-                    updated_at=now, attempts=OutboxJob.attempts + 1)
-            .returning(OutboxJob.id, OutboxJob.kind, OutboxJob.log_id, OutboxJob.log_version, OutboxJob.payload,
-                       OutboxJob.attempts)
-            .execution_options(synchronize_session=False))
-    rows = s.execute(stmt).all()
+                    updated_at=now, attempts=t.c.attempts + 1)
+            .returning(t.c.id, t.c.kind, t.c.log_id, t.c.log_version, t.c.payload, t.c.attempts))
+    rows = s.connection().execute(stmt).all()
     return sorted((ClaimedJob(id=r[0], kind=r[1], log_id=r[2], log_version=r[3], payload=dict(r[4] or {}),
                               attempts=r[5]) for r in rows), key=lambda j: j.id)
 
@@ -108,14 +107,38 @@ def complete_many(s: Session, job_ids: list[int], *, worker_id: str, now: dateti
     """Mark done in one statement the jobs this worker still holds; returns their ids."""
     if not job_ids:
         return set()
-    res = s.execute(
-        update(OutboxJob)
-        .where(OutboxJob.id.in_(job_ids), OutboxJob.locked_by == worker_id, OutboxJob.state == JobState.RUNNING.value)
+    t: Any = OutboxJob.__table__
+    res = s.connection().execute(  # Core: no ORM bulk-update bookkeeping
+        update(t)
+        .where(_id_in(s, t.c.id, job_ids), t.c.locked_by == worker_id, t.c.state == JobState.RUNNING.value)
         .values(state=JobState.DONE.value, locked_by=None, locked_until=None, updated_at=now, last_error=None)
-        .returning(OutboxJob.id)
-        .execution_options(synchronize_session=False)
+        .returning(t.c.id)
     )
     return {int(r[0]) for r in res}
+
+
+def _id_in(s: Session, column: Any, ids: list[int]) -> Any:
+    """`column IN ids`; on PostgreSQL `= ANY(array)`, one parameter: a statement with hundreds of
+    placeholders is parsed again by psycopg on every execution."""
+    if is_postgres(s):
+        return column == any_(bindparam("ids", list(ids), type_=ARRAY(BigInteger)))
+    return column.in_(ids)
+
+
+def release(s: Session, job_ids: list[int], *, worker_id: str, now: datetime) -> int:
+    """Hand back leased jobs that were not tried (their batch ran out of time): pending again, the
+    attempt their claim counted taken back."""
+    if not job_ids:
+        return 0
+    t: Any = OutboxJob.__table__
+    res = s.connection().execute(
+        update(t)
+        .where(_id_in(s, t.c.id, job_ids), t.c.locked_by == worker_id, t.c.state == JobState.RUNNING.value)
+        .values(state=JobState.PENDING.value, locked_by=None, locked_until=None, updated_at=now, next_attempt_at=now,
+                attempts=func.greatest(t.c.attempts - 1, 0) if is_postgres(s) else func.max(t.c.attempts - 1, 0))
+        .returning(t.c.id)
+    )
+    return len(res.all())
 
 
 def complete(s: Session, job_id: int, *, worker_id: str, now: datetime) -> bool:

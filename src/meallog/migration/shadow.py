@@ -6,13 +6,14 @@ job, or two workers racing on the same log, never stores a second row.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from pydantic_core import to_json
+from sqlalchemy import ARRAY, JSON, BigInteger, Date, bindparam, func, select, text, tuple_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -22,11 +23,11 @@ from meallog.migration.records import put_v2, state_of_legacy
 from meallog.nutrition.dto import RecordV2
 from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, Field, ProviderResult
-from meallog.store.db import insert_ignore, is_postgres
+from meallog.store.db import UTCDateTime, insert_ignore, is_postgres
 from meallog.store.models import DIFF_UNIQUE, SHADOW_UNIQUE, Diff, LogKey, MealLog, MealLogV2, ShadowRecord
 
-__all__ = ["Measurement", "MeasuredVersion", "compute_v2", "day_totals_many", "insert_ignore", "measure",
-           "store_measurements", "sync_v2", "unknown_tags"]
+__all__ = ["Measurement", "MeasuredVersion", "V2Fault", "compute_v2", "day_totals_many", "faulty_compute",
+           "insert_ignore", "measure", "store_measurements", "sync_v2", "unknown_tags"]
 
 UNKNOWN_KINDS = ("unknown_food", "unknown_unit", "unknown_portion")
 
@@ -36,6 +37,26 @@ def compute_v2(parsed: ProviderResult, *, options: V2Options, pipeline_version: 
 
 
 ComputeV2 = Callable[..., RecordV2]  # compute_v2's signature; injected so tests can make v2 fail or hang
+
+
+class V2Fault(RuntimeError):
+    """v2 made to fail on purpose (the test-only MEALLOG_TEST_V2_FAULT of `meallog worker`)."""
+
+
+def faulty_compute(fault: str, *, hang_s: float = 3600.0, slow_s: float = 0.005) -> ComputeV2:
+    """TEST ONLY: a v2 computation that raises (`raise`), hangs for `hang_s` (`hang`), or answers
+    right after `slow_s` (`slow`: keeps a worker mid-batch long enough for a test to kill it)."""
+    def compute(parsed: ProviderResult, *, options: V2Options, pipeline_version: str) -> RecordV2:
+        if fault == "slow":
+            time.sleep(slow_s)
+            return compute_v2(parsed, options=options, pipeline_version=pipeline_version)
+        if fault == "hang":
+            time.sleep(hang_s)
+        raise V2Fault(f"v2 {fault} (MEALLOG_TEST_V2_FAULT, test only)")
+
+    if fault not in ("raise", "hang", "slow"):
+        raise ValueError(f"unknown v2 fault {fault!r}")
+    return compute
 
 
 def unknown_tags(record: RecordV2) -> list[str]:
@@ -131,14 +152,57 @@ def store_measurements(s: Session, measured: Sequence[Measurement]) -> set[tuple
 
 
 def _insert_many(s: Session, model: Any, rows: list[dict[str, Any]], conflict: Sequence[str]) -> set[tuple[int, int]]:
-    # Core, one statement with the rows as parameters: SQLAlchemy's "insertmanyvalues" sends it as
-    # multi-row VALUES pages and caches its compilation (a `.values(rows)` statement is compiled anew
-    # each time, which cost more than the rows themselves).
-    ins = pg_insert if is_postgres(s) else sqlite_insert
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING (log_id, log_version) of many rows in one statement."""
+    if is_postgres(s):
+        return _insert_recordset(s, model.__table__, rows, conflict)
+    # SQLite: Core, one statement with the rows as parameters; SQLAlchemy's "insertmanyvalues" sends it
+    # as multi-row VALUES pages and caches its compilation.
     table = model.__table__
-    stmt = (ins(table).on_conflict_do_nothing(index_elements=list(conflict))
+    stmt = (sqlite_insert(table).on_conflict_do_nothing(index_elements=list(conflict))
             .returning(table.c.log_id, table.c.log_version))
     return {(int(a), int(b)) for a, b in s.connection().execute(stmt, rows)}
+
+
+def _insert_recordset(s: Session, table: Any, rows: list[dict[str, Any]],
+                      conflict: Sequence[str]) -> set[tuple[int, int]]:
+    """PostgreSQL: the whole batch as one json parameter (an array of row arrays), expanded server-side.
+
+    The statement text is the same for every batch, so psycopg parses and the server plans it once; a
+    multi-row VALUES statement has ~20 placeholders per row, and psycopg re-parses such a long query on
+    every execution (that parse was most of the worker's time). The server's JSON parser is C.
+    """
+    names = list(rows[0])
+    text_ = _recordset_sql(table, tuple(names), tuple(conflict), s.get_bind().dialect)
+    stamps = [n for n in names if isinstance(table.c[n].type, UTCDateTime)]
+    for r in rows:  # pydantic_core writes a naive datetime without an offset: PostgreSQL would take it as local
+        for n in stamps:
+            if r[n] is not None and r[n].tzinfo is None:
+                raise ValueError(f"naive datetime given to {table.name}.{n}")
+    payload = to_json([[r[n] for n in names] for r in rows], inf_nan_mode="strings")  # Rust; ISO dates
+    return {(int(a), int(b)) for a, b in s.execute(text(text_), {"rows": payload.decode()})}
+
+
+_RECORDSET_SQL: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
+
+
+def _recordset_sql(table: Any, names: tuple[str, ...], conflict: tuple[str, ...], dialect: Any) -> str:
+    key = (table.name, names, conflict)
+    if key not in _RECORDSET_SQL:
+        # each row is an array, read by position: smaller than objects with the names repeated
+        cols = ", ".join(f"(r->>{i})::{_pg_type(table.c[n], dialect)}" if not _is_json(table.c[n])
+                         else f"(r->{i})::{_pg_type(table.c[n], dialect)}" for i, n in enumerate(names))
+        _RECORDSET_SQL[key] = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {cols} FROM json_array_elements("
+            f"CAST(:rows AS json)) AS r ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING log_id, log_version")
+    return _RECORDSET_SQL[key]
+
+
+def _is_json(col: Any) -> bool:
+    return isinstance(col.type, JSON)
+
+
+def _pg_type(col: Any, dialect: Any) -> str:
+    return str(col.type.compile(dialect=dialect))
 
 
 DayKey = tuple[int, date]
@@ -147,22 +211,35 @@ DayKey = tuple[int, date]
 def day_totals_many(s: Session, days: set[DayKey], *, pipeline_version: str) -> dict[DayKey, tuple[dict[str, float],
                                                                                                  dict[str, float]]]:
     """Legacy and v2 totals of each user-day, from the diff row of each live log's current version, in
-    one query (the worker's once-per-batch day diff)."""
+    one query (the worker's once-per-batch day diff). The database sums them: one row per user-day comes
+    back, not every log of every day."""
     out: dict[DayKey, tuple[dict[str, float], dict[str, float]]] = {
         d: ({f: 0.0 for f in FIELDS}, {f: 0.0 for f in FIELDS}) for d in days}
     if not days:
         return out
+    sums = [func.coalesce(func.sum(col[f].as_float()), 0.0) for col in (Diff.legacy_totals, Diff.v2_totals)
+            for f in FIELDS]
+    keys = sorted(days)
+    if is_postgres(s):  # the user-days as two array parameters: a short statement psycopg parses once
+        wanted = func.unnest(bindparam("users", [u for u, _ in keys], type_=ARRAY(BigInteger)),
+                             bindparam("dates", [d for _, d in keys], type_=ARRAY(Date))
+                             ).table_valued("user_id", "local_date").render_derived(name="wanted")
+        in_days: Any = (LogKey.user_id == wanted.c.user_id) & (LogKey.local_date == wanted.c.local_date)
+        query = select(LogKey.user_id, LogKey.local_date, *sums).select_from(wanted).join(LogKey, in_days)
+    else:
+        query = (select(LogKey.user_id, LogKey.local_date, *sums)
+                 .where(tuple_(LogKey.user_id, LogKey.local_date).in_(keys)))
     rows = s.execute(
-        select(LogKey.user_id, LogKey.local_date, Diff.legacy_totals, Diff.v2_totals)
-        .join(LogKey, (LogKey.id == Diff.log_id) & (LogKey.version == Diff.log_version))
-        .where(tuple_(LogKey.user_id, LogKey.local_date).in_(sorted(days)), LogKey.deleted_at.is_(None),
-               Diff.pipeline_version == pipeline_version)
+        query.join(Diff, (LogKey.id == Diff.log_id) & (LogKey.version == Diff.log_version))
+        .where(LogKey.deleted_at.is_(None), Diff.pipeline_version == pipeline_version)
+        .group_by(LogKey.user_id, LogKey.local_date)
     ).all()
-    for user_id, local_date, lg, v2 in rows:
+    n = len(FIELDS)
+    for user_id, local_date, *values in rows:
         legacy_sum, v2_sum = out[(user_id, local_date)]  # type: ignore[index]  # the join makes it non-null
-        for f in FIELDS:
-            legacy_sum[f] += float(lg.get(f, 0))
-            v2_sum[f] += float(v2.get(f, 0))
+        for i, f in enumerate(FIELDS):
+            legacy_sum[f] = float(values[i])
+            v2_sum[f] = float(values[n + i])
     return out
 
 

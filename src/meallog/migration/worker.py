@@ -3,10 +3,12 @@
 In-process by default (a thread started by `meallog serve`); `meallog worker` runs more of them.
 Shadow jobs go in batches: one statement claims N, v2 runs for each (every job under its own
 timeout, in a one-slot pool), one transaction marks the batch done and stores its shadow and diff
-rows with one multi-row insert each, and metrics and the day diff are updated once per batch per
-user-day. The batch size adapts to how long a batch takes. A job whose computation fails or hangs
-fails alone (retry with backoff, then dead letter); a batch whose store fails is stored job by job.
-v2_sync and compare jobs are rare and run one at a time.
+rows with one statement each, and metrics and the day diff are updated once per batch per user-day.
+While a batch is stored (a thread of its own, mostly database time), the next one is claimed and
+computed. The batch size adapts to how long a batch takes. A job whose computation fails or hangs
+fails alone (retry with backoff, then dead letter); when hung jobs have used half the lease, the
+untried rest is handed back; a batch whose store fails is stored job by job. v2_sync and compare
+jobs are rare and run one at a time.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import random
 import socket
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from meallog.clock import Clock
@@ -32,7 +34,17 @@ from meallog.migration.experiment import Guard, Observer
 from meallog.migration.fence import stored_phase
 from meallog.migration.flags import FlagStore
 from meallog.migration.ignore import IgnoreMatcher
-from meallog.migration.outbox import ClaimedJob, JobKind, RetryPolicy, claim_batch, complete, complete_many, fail, stats
+from meallog.migration.outbox import (
+    ClaimedJob,
+    JobKind,
+    RetryPolicy,
+    claim_batch,
+    complete,
+    complete_many,
+    fail,
+    release,
+    stats,
+)
 from meallog.migration.phases import Phase
 from meallog.migration.shadow import (
     ComputeV2,
@@ -47,7 +59,7 @@ from meallog.migration.shadow import (
 from meallog.migration.write_path import v2_options
 from meallog.nutrition.normalize_v2 import V2Options
 from meallog.observability.metrics import Metrics
-from meallog.store.db import session_scope
+from meallog.store.db import is_postgres, session_scope
 from meallog.store.models import IgnoreRule, LogKey, MealLog, OutboxJob
 
 log = structlog.get_logger("meallog.worker")
@@ -86,6 +98,18 @@ class _Outcome:
     error: BaseException | None = None
 
 
+@dataclass
+class _Batch:
+    """A claimed batch on its way: its store may still be running in the store thread."""
+
+    started: float
+    jobs: list[ClaimedJob]
+    failures: list[tuple[ClaimedJob, BaseException]] = field(default_factory=list)
+    good: list[_Outcome] = field(default_factory=list)
+    done: int = 0
+    stored: Future[int] | None = None
+
+
 class OutboxWorker:
     def __init__(self, *, sessions: sessionmaker[Session], flags: FlagStore, metrics: Metrics, clock: Clock,
                  pipeline_version: str, config: WorkerConfig | None = None, thresholds: Thresholds | None = None,
@@ -104,6 +128,7 @@ class OutboxWorker:
         self.rng = rng or random.Random()
         self.batch = max(self.config.batch_min, min(self.config.batch, self.config.batch_max))
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="v2-job")
+        self._store_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shadow-store")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._gauges_at = -float("inf")
@@ -111,28 +136,65 @@ class OutboxWorker:
 
     # ---- one batch -----------------------------------------------------------------------------
     def run_once(self) -> BatchReport:
-        """Claim a batch, measure its shadow jobs together, run the others one by one."""
+        """Claim a batch, measure its shadow jobs together, run the others one by one, store, report."""
+        return self._finish(self._begin())
+
+    def _begin(self) -> _Batch:
+        """Claim and compute a batch, and hand its store to the store thread (it runs while the caller
+        claims and computes the next batch: the database's time overlaps v2's)."""
         started = time.perf_counter()
         with session_scope(self.sessions) as s:
+            _no_commit_wait(s)
             jobs = claim_batch(s, worker_id=self.worker_id, now=self.clock.now(), batch=self.batch,
                                lease_s=self.config.lease_s)
+        batch = _Batch(started=started, jobs=jobs)
         shadow = [j for j in jobs if j.kind == JobKind.SHADOW.value]
-        others = [j for j in jobs if j.kind != JobKind.SHADOW.value]
-        failures: list[tuple[ClaimedJob, BaseException]] = []
-        done = self._shadow_batch(shadow, failures) if shadow else 0
-        for job in others:
+        if shadow:
+            batch.good = self._measure_batch(shadow, batch.failures)
+            if batch.good:
+                batch.stored = self._store_pool.submit(self._store_or_one_by_one, batch.good, batch.failures)
+        for job in jobs:
+            if job.kind == JobKind.SHADOW.value:
+                continue
             try:
                 self._run_with_timeout(job)
-                done += 1
+                batch.done += 1
             except Exception as exc:
-                failures.append((job, exc))
-        dead = self._fail(failures, per_job_s=(time.perf_counter() - started) / max(len(jobs), 1))
-        elapsed = time.perf_counter() - started
-        if done:
-            self.metrics.shadow_jobs("ok", done, elapsed * done / len(jobs))
-        self._adapt(len(jobs), elapsed, failed=bool(failures))
+                batch.failures.append((job, exc))
+        return batch
+
+    def _finish(self, batch: _Batch) -> BatchReport:
+        """Wait for the batch's store, then retry or dead-letter its failures, adapt, update metrics."""
+        jobs = batch.jobs
+        if batch.stored is not None:
+            batch.done += batch.stored.result()
+        dead = self._fail(batch.failures, per_job_s=(time.perf_counter() - batch.started) / max(len(jobs), 1))
+        elapsed = time.perf_counter() - batch.started
+        if batch.done:
+            self.metrics.shadow_jobs("ok", batch.done, elapsed * batch.done / len(jobs))
+        self._adapt(len(jobs), elapsed, failed=bool(batch.failures))
         self.refresh_gauges(force=not jobs)
-        return BatchReport(claimed=len(jobs), done=done, failed=len(failures), dead=dead)
+        return BatchReport(claimed=len(jobs), done=batch.done, failed=len(batch.failures), dead=dead)
+
+    def run_overlapped(self, *, max_batches: int, stop: Callable[[], bool] = lambda: False) -> Iterator[BatchReport]:
+        """Batches back to back, each one's store overlapping the next one's claim and compute (at most
+        one store in flight, so at most two batches are leased at once). Yields each batch's report."""
+        pending: _Batch | None = None
+        try:
+            for _ in range(max_batches):
+                if stop():
+                    break
+                batch = self._begin()
+                if pending is not None:
+                    yield self._finish(pending)
+                pending = batch
+                if not batch.jobs:
+                    break
+        finally:
+            if pending is not None:
+                report = self._finish(pending)
+        if pending is not None:
+            yield report
 
     def _adapt(self, claimed: int, elapsed: float, *, failed: bool) -> None:
         """Additive growth while full batches stay under the target time; halve when slow or failing."""
@@ -142,15 +204,24 @@ class OutboxWorker:
         elif claimed >= self.batch:
             self.batch = min(c.batch_max, self.batch + max(c.batch_min, self.batch // 2))
 
-    def _shadow_batch(self, jobs: list[ClaimedJob], failures: list[tuple[ClaimedJob, BaseException]]) -> int:
-        """Measure every job, then store rows and mark done in one transaction; returns jobs done."""
+    def _measure_batch(self, jobs: list[ClaimedJob],
+                       failures: list[tuple[ClaimedJob, BaseException]]) -> list[_Outcome]:
+        """Measure every job (v2 under its timeout); failures go to `failures`, the rest are returned."""
         with session_scope(self.sessions) as s:
             options = v2_options(self.flags.snapshot(s))
             rules = IgnoreMatcher.from_rows(list(s.scalars(select(IgnoreRule))))
             versions = self._versions(s, jobs)
-        outcomes = self._compute_all(jobs, versions, options=options, rules=rules)
+        released: list[ClaimedJob] = []
+        outcomes = self._compute_all(jobs, versions, options=options, rules=rules, released=released)
+        if released:
+            with session_scope(self.sessions) as s:
+                n = release(s, [j.id for j in released], worker_id=self.worker_id, now=self.clock.now())
+            log.warning("v2 hung past half the lease: jobs handed back", released=n)
         failures.extend((o.job, o.error) for o in outcomes if o.error is not None)
-        good = [o for o in outcomes if o.error is None]
+        return [o for o in outcomes if o.error is None]
+
+    def _store_or_one_by_one(self, good: list[_Outcome], failures: list[tuple[ClaimedJob, BaseException]]) -> int:
+        """Store rows and mark done in one transaction; returns jobs done."""
         try:
             return self._store(good)
         except Exception as exc:  # one bad row must not hold back the others: store them one by one
@@ -178,8 +249,12 @@ class OutboxWorker:
         return out
 
     def _compute_all(self, jobs: list[ClaimedJob], versions: dict[int, MeasuredVersion], *, options: V2Options,
-                     rules: IgnoreMatcher) -> list[_Outcome]:
-        """v2 for each job in the worker's pool; a job over its timeout fails alone, the rest go on."""
+                     rules: IgnoreMatcher, released: list[ClaimedJob] | None = None) -> list[_Outcome]:
+        """v2 for each job in the worker's pool; a job over its timeout fails alone, the rest go on.
+
+        Hung jobs must not run the batch past its lease (another claim would then take, and count an
+        attempt for, jobs this one still holds): once timeouts have used half the lease, the jobs not
+        yet computed go to `released`, to be handed back without an attempt counted."""
         def one(job: ClaimedJob) -> _Outcome:
             version = versions.get(job.id)
             if version is None:
@@ -193,6 +268,7 @@ class OutboxWorker:
         outcomes: list[_Outcome] = []
         rest = jobs
         budget = self.config.job_timeout_s
+        started = time.monotonic()
         while rest:
             progress = _Progress()
             fut = self._pool.submit(progress.run, one, rest)
@@ -214,12 +290,16 @@ class OutboxWorker:
             outcomes.extend(finished)
             outcomes.append(_Outcome(hung, error=TimeoutError(f"job {hung.id} over {budget}s")))
             rest = rest[len(finished) + 1:]
+            if rest and released is not None and time.monotonic() - started > self.config.lease_s / 2:
+                released.extend(rest)
+                break
         return outcomes
 
     def _store(self, outcomes: list[_Outcome]) -> int:
         """Mark done the jobs still leased to this worker, store their rows, observe once: one transaction."""
         now = self.clock.now()
         with session_scope(self.sessions) as s:
+            _no_commit_wait(s)
             held = complete_many(s, [o.job.id for o in outcomes], worker_id=self.worker_id, now=now)
             lost = [o.job.id for o in outcomes if o.job.id not in held]
             if lost:  # another worker took over an expired lease: it measures those versions
@@ -298,13 +378,7 @@ class OutboxWorker:
 
     def drain(self, *, max_batches: int = 1000) -> int:
         """Run batches until nothing is due (tests, `meallog worker --once`). Returns jobs done."""
-        total = 0
-        for _ in range(max_batches):
-            report = self.run_once()
-            total += report.done
-            if report.claimed == 0:
-                break
-        return total
+        return sum(report.done for report in self.run_overlapped(max_batches=max_batches))
 
     # ---- background thread --------------------------------------------------------------------
     def start(self) -> None:
@@ -317,6 +391,7 @@ class OutboxWorker:
         if self._thread is not None:
             self._thread.join(timeout=15)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._store_pool.shutdown(wait=True)
 
     def rest_after(self, busy_s: float) -> float:
         """How long the background loop rests after a batch that took `busy_s` (the duty cycle)."""
@@ -326,16 +401,30 @@ class OutboxWorker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             started = time.perf_counter()
+            claimed = 0
             try:
-                report = self.run_once()
+                for report in self.run_overlapped(max_batches=1_000_000, stop=self._stop.is_set):
+                    claimed += report.claimed
+                    rest = self.rest_after(time.perf_counter() - started)
+                    if report.claimed and rest > 0:  # the duty cycle: rest, then start afresh
+                        break
+                    started = time.perf_counter()
             except Exception as exc:  # database down: keep trying, never crash the API process
                 log.error("worker batch failed", error=repr(exc))
-                report = BatchReport(0, 0, 0, 0)
             rest = self.rest_after(time.perf_counter() - started)
-            if report.claimed and rest > 0:
+            if claimed and rest > 0:
                 self._stop.wait(rest)
-            if report.claimed == 0:
+            if not claimed:
                 self._stop.wait(self.config.idle_sleep_s)
+
+
+def _no_commit_wait(s: Session) -> None:
+    """The worker's claim and store transactions do not wait for the WAL flush (PostgreSQL
+    `synchronous_commit = off`, this transaction only). Safe here and only here: a commit lost in a
+    database crash leaves its jobs leased or pending, so they are claimed again and measured again,
+    and every row is idempotent on (log, version, pipeline version). A user's write still waits."""
+    if is_postgres(s):
+        s.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def pending_jobs(s: Session) -> list[OutboxJob]:
