@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DisconnectionError, OperationalError, PendingRollbackError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from meallog.errors import MeallogError
+
+log = structlog.get_logger("meallog.api")
 
 PROBLEM = "application/problem+json"
 
@@ -113,6 +117,18 @@ def install(app: FastAPI) -> None:
                            request_id=_rid(request))
         fields = ", ".join(sorted({e["field"] for e in errors}))
         return problem(422, "Invalid input", f"invalid field(s): {fields}", errors=errors, request_id=_rid(request))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DisconnectionError)
+    @app.exception_handler(PendingRollbackError)
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The connection was cut (pg_terminate_backend, a failover, a restart) or the server refused one
+        # (too many clients): the transaction was rolled back, nothing is half-written, a retry can work.
+        # A replay with the same Idempotency-Key answers the first response if the commit did land.
+        log.warning("database unavailable", error=f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
+                    request_id=_rid(request))
+        return problem(503, "Service Unavailable", "the database is unavailable; retry (with the same "
+                       "Idempotency-Key for a POST)", request_id=_rid(request), headers={"Retry-After": "1"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

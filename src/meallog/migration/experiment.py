@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 import structlog
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from meallog.logs.service import LogView
@@ -109,6 +110,11 @@ class Observer:
                 out = fn()
                 s.flush()
             return out
+        except DBAPIError as exc:
+            if exc.connection_invalidated:  # the connection is gone, not v2: the whole request fails (503)
+                raise
+            self.raised(operation, exc)
+            return None
         except Exception as exc:
             self.raised(operation, exc)
             return None

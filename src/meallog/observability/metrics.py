@@ -215,6 +215,7 @@ class Metrics:
         # _created doubles counter series and confuses rate() after restarts; we never read it.
         disable_created_metrics()
         self.labels = labels
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}  # see `_l`
         self.registry = registry if registry is not None else CollectorRegistry(auto_describe=True)
         self._caps = {name: _Cap(limit) for name, limit in CAPS.items()}
         common = list(COMMON_LABELNAMES)
@@ -330,7 +331,13 @@ class Metrics:
     # -- helpers -----------------------------------------------------------------------------------
 
     def _l(self, metric: Any, *extra: str) -> Any:
-        return metric.labels(*self.labels.values(), *extra)
+        """The child of `metric` for the common labels and `extra`, looked up once: prometheus_client's
+        `labels()` validates and locks on every call, and the worker asks about a dozen times per log."""
+        key = (id(metric), extra)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*self.labels.values(), *extra)
+        return child
 
     def _prime(self) -> None:
         """Create the series alerts and verify-deploy read, so they exist at 0 before any event."""
