@@ -1,7 +1,7 @@
 """POST /logs and GET /logs through the real HTTP stack on PostgreSQL, every phase, against OFF.
 
 Creates a temporary database on 127.0.0.1:5432 (dropped at the end) and starts, side by side:
-`meallog serve` (uvicorn, the in-process worker on, as by default); the references of
+`meallog serve` (uvicorn; its background process runs the worker, as by default); the references of
 `bench/bare_app.py` (the bare endpoint: the same token lookup + one INSERT + JSON, the framework's
 ceiling; and the peer: the same plus parse + legacy, with and without v2 run inline as a `laboratory`
 Experiment); `meallog serve --workers 2` when serve has `--workers`; and `meallog serve` on SQLite

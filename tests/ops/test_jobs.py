@@ -7,7 +7,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 from typer.testing import CliRunner
 
 from meallog.cli.main import app
@@ -151,3 +151,25 @@ def test_start_primes_the_alert_inputs_from_the_database(engine: Engine, seed, o
     assert r.get_sample_value("meal_log_ops_job_last_success_timestamp_seconds", {**labels, "job": "archive"}) > 0
     in_default = 3 if engine.dialect.name == "postgresql" else 0  # the test database has no 2026-10 partition
     assert r.get_sample_value("meal_log_shadow_default_partition_rows", {**labels, "table": "diffs"}) == in_default
+
+
+def test_cleanup_deletes_done_outbox_jobs_after_a_day_and_keeps_the_rest(engine: Engine, ops, add_user) -> None:
+    """Done outbox jobs are results already stored (shadow rows, diffs, v2 records): the nightly cleanup
+    deletes those done for over a day, in batches. Pending, running and dead jobs are never touched."""
+    add_user()
+    table = Base.metadata.tables["outbox"]
+    rows = []
+    for i in range(7_200):
+        state = "done" if i < 7_000 else ("pending", "running", "dead", "done")[i % 4]
+        age = timedelta(days=2) if i < 6_000 or i >= 7_000 else timedelta(hours=3)
+        rows.append({"kind": "shadow", "log_id": i + 1, "log_version": 1, "payload": {}, "state": state,
+                     "attempts": 1, "next_attempt_at": NOW - age, "created_at": NOW - age, "updated_at": NOW - age})
+    with engine.begin() as conn:
+        conn.execute(insert(table), rows)
+    dry = ops().run_result("cleanup_ingest_requests", dry_run=True)
+    assert dry.detail["outbox_would_delete"] == 6_000 + 50
+    run = ops().run_result("cleanup_ingest_requests")
+    assert run.outcome == "ok" and run.detail["outbox_deleted"] == 6_050 and run.rows == 6_050
+    with session_scope(engine) as s:
+        left = s.execute(select(table.c.state, func.count()).group_by(table.c.state)).all()
+    assert dict(left) == {"done": 1_000, "pending": 50, "running": 50, "dead": 50}

@@ -4,7 +4,7 @@
 |---|---|---|
 | partitions | daily 02:15 | current + next 2 months of partitions; DEFAULT rows to the metric |
 | archive | daily 02:30 | closed months -> Parquet on ARCHIVE_URL, read back, verified, manifest |
-| cleanup_ingest_requests | daily 02:45 | `ingest_requests` older than 90 days, in short batches |
+| cleanup_ingest_requests | daily 02:45 | `ingest_requests` > 90 days, outbox jobs done > 1 day; short batches |
 | retention | daily 03:15 | months 90 days past P3 with a verified archive: DETACH + DROP |
 | vacuum | Sundays 04:00 | VACUUM (ANALYZE) of the shadow tables |
 
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from meallog.clock import Clock
 from meallog.observability.metrics import Metrics
 from meallog.ops import archive as archive_mod
-from meallog.ops.cleanup import cleanup_ingest_requests, count_expired
+from meallog.ops.cleanup import cleanup_done_jobs, cleanup_ingest_requests, count_done_jobs, count_expired
 from meallog.ops.locks import job_lock
 from meallog.ops.partitions import Month, default_rows, drop_month, ensure_partitions
 from meallog.ops.retention import mark_stale, plan_retention
@@ -197,15 +197,22 @@ class OpsJobs:
         if dry_run:
             with session_scope(self.sessions) as s:
                 n, cutoff = count_expired(s, now=now)
-            return {"would_delete": n, "cutoff": cutoff.isoformat(), "rows": 0}
-        total = batches = 0
-        while True:
-            with session_scope(self.sessions) as s:  # one short transaction per batch
-                report = cleanup_ingest_requests(s, now=now)
-            total += report.deleted
-            if report.deleted == 0:
-                return {"deleted": total, "batches": batches, "rows": total, "cutoff": report.cutoff.isoformat()}
-            batches += 1
+                jobs = count_done_jobs(s, now=now)
+            return {"would_delete": n, "cutoff": cutoff.isoformat(), "outbox_would_delete": jobs, "rows": 0}
+        detail: dict[str, Any] = {}
+        for name, step in (("", cleanup_ingest_requests), ("outbox_", cleanup_done_jobs)):
+            total = batches = 0
+            while True:
+                with session_scope(self.sessions) as s:  # one short transaction per batch
+                    report = step(s, now=now)
+                total += report.deleted
+                if report.deleted == 0:
+                    break
+                batches += 1
+            detail.update({f"{name}deleted": total, f"{name}batches": batches,
+                           f"{name}cutoff": report.cutoff.isoformat()})
+        detail["rows"] = detail["deleted"] + detail["outbox_deleted"]
+        return detail
 
     def retention(self, dry_run: bool) -> dict[str, Any]:
         store = self.store()
