@@ -28,8 +28,10 @@ def test_a_connection_cut_mid_write_is_a_503_and_the_keyed_retry_is_stored_once(
         if cut["armed"]:  # the request's transaction holds the fence: cut exactly that backend
             cut["armed"] = False
             with psycopg.connect(admin, autocommit=True) as c:
-                cut["done"] = c.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE "
-                                        "locktype = 'advisory' AND pid <> pg_backend_pid()").fetchone()[0]
+                cut["done"] = c.execute(  # this test's database only: pg_locks is cluster-wide
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                    "AND pid <> pg_backend_pid()").fetchone()[0]
         return compute_v2(*a, **kw)
 
     engine = make_engine(url)
