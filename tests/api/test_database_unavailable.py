@@ -4,10 +4,12 @@ Idempotency-Key is stored once."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+import pytest
 from sqlalchemy import func, select
 
 from meallog.clock import FrozenClock
@@ -19,8 +21,9 @@ from meallog.users import add_user
 from tests.migration.helpers import ADMIN, client_for, make_services
 
 
-def test_a_connection_cut_mid_write_is_a_503_and_the_keyed_retry_is_stored_once(pg_database_url: str) -> None:
-    url = pg_database_url
+@pytest.mark.parametrize("db_url", ["pg"], indirect=True)  # a fresh (truncated) PostgreSQL database
+def test_a_connection_cut_mid_write_is_a_503_and_the_keyed_retry_is_stored_once(db_url: str) -> None:
+    url = db_url
     admin = url.replace("postgresql+psycopg://", "postgresql://")
     cut = {"armed": False, "done": 0}
 
@@ -38,11 +41,11 @@ def test_a_connection_cut_mid_write_is_a_503_and_the_keyed_retry_is_stored_once(
     clock = FrozenClock(datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
     settings = Settings.model_validate({"database_url": url, "admin_token": "admin-secret", "run_worker": False,
                                         "run_scheduler": False})
-    with session_scope(make_sessionmaker(engine)) as s:
-        _, token = add_user(s, name="alice", now=clock.now())
     services = make_services(settings, engine, clock, compute=compute_then_cut)
-    h = {"Authorization": f"Bearer {token}", "Idempotency-Key": "cut-1"}
     try:
+        with session_scope(make_sessionmaker(engine)) as s:
+            user, token = add_user(s, name=f"cut-{uuid.uuid4().hex[:8]}", now=clock.now())
+        h = {"Authorization": f"Bearer {token}", "Idempotency-Key": "cut-1"}
         with client_for(services) as client:
             for flag in ("NORMALIZE_V2_SHADOW", "DUAL_WRITE_V2"):  # P1: v2 is computed inside the write
                 assert client.put(f"/admin/flags/{flag}", json={"value": "on", "why": "t"},
@@ -52,7 +55,7 @@ def test_a_connection_cut_mid_write_is_a_503_and_the_keyed_retry_is_stored_once(
             retry = client.post("/logs", json={"text": "納豆 1パック"}, headers=h)
             again = client.post("/logs", json={"text": "納豆 1パック"}, headers=h)
         with session_scope(make_sessionmaker(engine)) as s:
-            stored = s.scalar(select(func.count()).select_from(MealLog))
+            stored = s.scalar(select(func.count()).select_from(MealLog).where(MealLog.user_id == user.id))
     finally:
         services.engine.dispose()
         engine.dispose()
