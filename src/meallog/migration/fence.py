@@ -74,13 +74,16 @@ class Fence:
         self._cached: tuple[int, FlagSnapshot] | None = None
 
     # ---- the row ---------------------------------------------------------------------------------
-    def _row(self, s: Session, *, lock: str | None) -> MigrationState:
+    @staticmethod
+    def _take(s: Session, lock: str | None) -> None:
         if lock is not None and is_postgres(s):
             # A transaction-level advisory lock, not a row lock: PostgreSQL's lock manager queues a
             # new shared request behind a waiting exclusive one, so a steady stream of writes can
             # never starve a transition (FOR SHARE row locks would let them jump the queue).
             fn = "pg_advisory_xact_lock_shared" if lock == "share" else "pg_advisory_xact_lock"
             s.execute(text(f"SELECT {fn}(:key)"), {"key": ADVISORY_KEY})
+
+    def _read(self, s: Session) -> MigrationState:
         # Read after the lock, in a statement of its own: its snapshot sees the last transition.
         stmt = select(MigrationState).where(MigrationState.id == STATE_ID).execution_options(populate_existing=True)
         row = s.scalars(stmt).one_or_none()
@@ -91,10 +94,24 @@ class Fence:
             row = s.scalars(stmt).one()
         return row
 
+    def _row(self, s: Session, *, lock: str | None) -> MigrationState:
+        self._take(s, lock)
+        return self._read(s)
+
     def hold(self, s: Session, *, write: bool) -> Fenced:
-        """The first statement of a unit of work. Writes hold the fence shared until they commit."""
-        row = self._row(s, lock="share" if write else None)
-        return Fenced(epoch=row.epoch, phase=Phase(row.phase), flags=self._flags(s, row.epoch))
+        """The first statement of a unit of work. Writes hold the fence shared until they commit.
+
+        The row is read as two plain columns (no ORM object: this runs on every request); only a new
+        database, which has no row yet, goes through `_read` to create it."""
+        self._take(s, "share" if write else None)
+        got = s.execute(select(MigrationState.epoch, MigrationState.phase)
+                        .where(MigrationState.id == STATE_ID)).first()
+        if got is None:
+            row = self._read(s)
+            epoch, phase = row.epoch, row.phase
+        else:
+            epoch, phase = got
+        return Fenced(epoch=epoch, phase=Phase(phase), flags=self._flags(s, epoch))
 
     def exclusive(self, s: Session) -> MigrationState:
         """For a transition: waits for in-flight writes; new writes wait until this transaction ends."""
