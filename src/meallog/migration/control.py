@@ -114,13 +114,17 @@ class PhaseControl:
             if n * 2 < self.pre_copy_batch:  # what is left is the writers' churn: the fence takes it
                 return total
 
+    def _enter(self, s: Session, name: str, now: datetime) -> tuple[int, Phase]:
+        """Before a flag change: the pre-copy (outside the fence), then the fence, exclusively."""
+        pre = self.pre_copy(s, name, now)
+        return pre, Phase(self.fence.exclusive(s).phase)
+
     def status(self, s: Session) -> Phase:
         return self.fence.phase(s)
 
     def set_flag(self, s: Session, name: str, value: str | int | bool, *, actor: str, why: str | None,
                  now: datetime, cause: str = "manual", forced: bool = False) -> PhaseChange:
-        pre = self.pre_copy(s, name, now)
-        before = Phase(self.fence.exclusive(s).phase)
+        pre, before = self._enter(s, name, now)
         new = parse_value(name, value)
         values = self.flags.snapshot(s).values
         self.flags.set(s, name, new, actor=actor, why=_audited(why, forced), now=now)  # checks the order
@@ -129,8 +133,7 @@ class PhaseControl:
                                 pre_copied=pre)
 
     def unset_flag(self, s: Session, name: str, *, actor: str, why: str | None, now: datetime) -> PhaseChange:
-        pre = self.pre_copy(s, name, now)
-        before = Phase(self.fence.exclusive(s).phase)
+        pre, before = self._enter(s, name, now)
         values = self.flags.snapshot(s).values
         self.flags.unset(s, name, actor=actor, why=why, now=now)
         self._check_ramp(values, name, default_text(self.flags.settings, name), forced=False, why=why)

@@ -47,17 +47,9 @@ class RetryPolicy:
 
 
 def enqueue(s: Session, *, kind: JobKind, log_id: int, log_version: int, now: datetime,
-            payload: dict[str, Any] | None = None) -> OutboxJob:
-    """A job for one version of a log; `payload` keeps what the job needs of that version."""
-    job = OutboxJob(kind=kind.value, log_id=log_id, log_version=log_version, payload=payload or {},
-                    state=JobState.PENDING.value, attempts=0, next_attempt_at=now, created_at=now, updated_at=now)
-    s.add(job)
-    return job
-
-
-def enqueue_row(s: Session, *, kind: JobKind, log_id: int, log_version: int, now: datetime,
-                payload: dict[str, Any] | None = None) -> None:
-    """The same job as `enqueue`, as one INSERT run at once (no ORM object, no flush): a write's hot path."""
+            payload: dict[str, Any] | None = None) -> None:
+    """A job for one version of a log; `payload` keeps what the job needs of that version. One INSERT
+    run at once (no ORM object, no flush): it is on every write's path."""
     s.execute(insert(OutboxJob), {"kind": kind.value, "log_id": log_id, "log_version": log_version,
                                   "payload": payload or {}, "state": JobState.PENDING.value, "attempts": 0,
                                   "next_attempt_at": now, "created_at": now, "updated_at": now})

@@ -23,7 +23,7 @@ from meallog.logs.service import LogView, infer_meal_type, resolve_eaten_at, zon
 from meallog.migration.experiment import Observer, Operation
 from meallog.migration.fence import Fenced
 from meallog.migration.flags import FlagSnapshot
-from meallog.migration.outbox import EnqueueFailed, JobKind, enqueue_row
+from meallog.migration.outbox import EnqueueFailed, JobKind, enqueue
 from meallog.migration.records import (
     LogState,
     adapter_view,
@@ -196,7 +196,7 @@ class WritePath:
             self.metrics.shadow_shed("enqueue_failed")
             return
         try:
-            enqueue_row(s, kind=kind, log_id=state.id, log_version=state.version, now=state.updated_at,
+            enqueue(s, kind=kind, log_id=state.id, log_version=state.version, now=state.updated_at,
                         payload=payload)
         except Exception as exc:
             self.observer.raised(Operation.ENQUEUE, exc)
