@@ -109,3 +109,29 @@ def test_editing_only_the_time_keeps_the_items_and_a_reused_form_is_refused(web:
     assert r.headers["location"].endswith("msg=saved")
     [edited] = logs.list_day(user_id=1, day=None)
     assert edited.items == view.items and edited.version == 2 and edited.eaten_at.hour == 0  # 09:30 JST
+
+
+def test_the_legend_says_which_kind_of_estimate_each_badge_is(web: dict[str, Any]) -> None:
+    """An estimate from a family name, a known dish with unknown words or a vague amount is explained as
+    that, never as "not in the table" (v2's tags, in P1 where every log has its v2 record)."""
+    c, admin = web["client"], {"Authorization": f"Bearer {web['admin']}"}
+    for flag in ("NORMALIZE_V2_SHADOW", "DUAL_WRITE_V2"):
+        r = c.put(f"/admin/flags/{flag}", json={"value": "on", "why": "test"}, headers=admin)
+        assert r.status_code == 200, r.text
+    h = {"Authorization": f"Bearer {web['en']}"}
+    for text in ("カレー", "chiken salad", "ご飯 少し"):
+        r = c.post("/logs", json={"text": text, "eaten_at": "2026-11-20T12:00:00+09:00"}, headers=h)
+        assert r.status_code == 201, r.text
+    page = c.get("/day/2026-11-20", headers=h).text
+    legend = page[page.index('<aside class="legend">'):page.index("</aside>")]
+    assert "a name for several dishes" in legend and "with words it does not" in legend
+    assert "the amount could not be read" in legend
+    assert "not in the table" not in legend and "recognised" not in legend  # no such item on this day
+    assert 'title="a name for several dishes' in page  # the badge itself says why
+    assert '<span class="names">カレー</span>: a name for several dishes' in legend  # and names its items
+
+    ja = {"Authorization": f"Bearer {web['ja']}"}
+    r = c.post("/logs", json={"text": "謎の食べ物", "eaten_at": "2026-11-20T12:00:00+09:00"}, headers=ja)
+    assert r.status_code == 201, r.text
+    page = c.get("/day/2026-11-20", headers=ja).text
+    assert "複数の料理" not in page  # another user's estimates are not on this page

@@ -56,3 +56,19 @@ def test_dates_numbers_and_amounts_read_naturally() -> None:
     assert amount_of({"quantity": 2.0, "unit": "slice"}) == "2 slice"
     assert amount_of({"quantity": None, "unit": "少し"}) == "少し" and amount_of({}) == ""
     assert Target.of(2000).macros == {"protein_g": 75, "fat_g": 56, "carbs_g": 300}
+
+
+def test_each_estimate_names_its_own_reason_and_every_reason_has_words_in_both_locales() -> None:
+    from meallog.web.i18n import STRINGS
+    from meallog.web.pages import REASONS, reason_of
+    from meallog.web.read import ItemNote
+
+    assert reason_of(None) == "" and reason_of(ItemNote("ok", ("variant_match",))) == ""
+    assert reason_of(ItemNote("estimated", ("atwater_mismatch", "variant_match"))) == "variant_match"
+    assert reason_of(ItemNote("estimated", ("fuzzy_match", "piece_estimate"))) == "fuzzy_match"
+    assert reason_of(ItemNote("estimated", ("never_zero_estimate",))) == "never_zero_estimate"
+    assert reason_of(ItemNote("estimated", ())) == "estimated"
+    assert reason_of(ItemNote("amount_unknown", ("unknown_portion",))) == "amount_unknown"
+    assert reason_of(ItemNote("unmatched", ("unknown_food",))) == "unmatched"
+    for locale in ("en", "ja"):
+        assert all(STRINGS[locale][f"why_{r}"] for r in REASONS)

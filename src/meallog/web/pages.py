@@ -9,12 +9,36 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from meallog.logs.service import LogView, sum_totals
-from meallog.nutrition.dto import SetProposal
-from meallog.web.read import LogNotes, split_text
+from meallog.nutrition.dto import (
+    TAG_FUZZY_MATCH,
+    TAG_NEVER_ZERO,
+    TAG_PARENT_MODIFIER,
+    TAG_PIECE_ESTIMATE,
+    TAG_PROVIDER_VALUES,
+    TAG_VARIANT,
+    TAG_ZERO_CALORIE,
+    SetProposal,
+)
+from meallog.web.read import ItemNote, LogNotes, split_text
 
 # Macro targets as shares of the energy target (15 % protein, 25 % fat, 60 % carbohydrate).
 MACRO_SHARE = {"protein_g": (0.15, 4.0), "fat_g": (0.25, 9.0), "carbs_g": (0.60, 4.0)}
 MEAL_TIMES = {"breakfast": "08:00", "lunch": "12:30", "snack": "15:00", "dinner": "19:00"}
+
+# Why an item is not a plain table value, in the legend's order: an estimate says which kind of guess
+# it is (v2's tags), most specific first; "estimated" is the fallback for an estimate with no known tag.
+ESTIMATE_REASONS: tuple[str, ...] = (TAG_VARIANT, TAG_PARENT_MODIFIER, TAG_FUZZY_MATCH, TAG_PIECE_ESTIMATE,
+                                     TAG_PROVIDER_VALUES, TAG_NEVER_ZERO, TAG_ZERO_CALORIE)
+REASONS: tuple[str, ...] = (*ESTIMATE_REASONS, "estimated", "amount_unknown", "unmatched")
+
+
+def reason_of(note: ItemNote | None) -> str:
+    """The legend line of one item: "" for a plain table value (or an item v2 does not describe)."""
+    if note is None or note.status == "ok":
+        return ""
+    if note.status == "estimated":
+        return next((r for r in ESTIMATE_REASONS if r in note.tags), "estimated")
+    return note.status if note.status in REASONS else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +64,7 @@ class ItemRow:
     fat_g: float
     carbs_g: float
     status: str  # "" when ok or unknown to v2
+    reason: str = ""  # one of REASONS ("" when status is ""): which legend line explains the badge
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +105,7 @@ class DayPage:
     deleted: tuple[MealCard, ...]
     totals: Mapping[str, float]
     target: Target
-    statuses: frozenset[str]
+    legend: tuple[LegendLine, ...]  # each reason of a live meal's items once, in REASONS order
 
     @property
     def prev(self) -> date:
@@ -114,7 +139,7 @@ def _card(view: LogView, notes: LogNotes | None, *, zone: ZoneInfo, locale: str)
             grams=None if item.get("grams") is None else float(item["grams"]),
             kcal=float(item.get("kcal", 0.0)), protein_g=float(item.get("protein_g", 0.0)),
             fat_g=float(item.get("fat_g", 0.0)), carbs_g=float(item.get("carbs_g", 0.0)),
-            status="" if note is None or note.status == "ok" else note.status,
+            status="" if note is None or note.status == "ok" else note.status, reason=reason_of(note),
         ))
     proposals = () if notes is None else tuple(_proposal(view, notes, p, locale=locale) for p in notes.proposals
                                                if p.item_index < len(view.items))
@@ -137,7 +162,24 @@ def day_page(views: Sequence[LogView], notes: Mapping[int, LogNotes], *, user: W
     return DayPage(day=day, today=now.astimezone(user.zone).date(), meals=meals,
                    deleted=tuple(c for c in cards if c.deleted), totals=sum_totals(live),
                    target=Target.of(target_kcal),
-                   statuses=frozenset(r.status for c in meals for r in c.items if r.status))
+                   legend=legend_of(meals))
+
+
+@dataclass(frozen=True, slots=True)
+class LegendLine:
+    reason: str  # one of REASONS: the words are the locale's "why_<reason>"
+    status: str  # the badge it explains: estimated | amount_unknown | unmatched
+    names: tuple[str, ...]  # the items it explains, each once, in page order
+
+
+def legend_of(meals: Sequence[MealCard]) -> tuple[LegendLine, ...]:
+    lines = []
+    for reason in REASONS:
+        rows = [r for c in meals for r in c.items if r.reason == reason]
+        if rows:
+            lines.append(LegendLine(reason=reason, status=rows[0].status,
+                                    names=tuple(dict.fromkeys(r.name for r in rows))))
+    return tuple(lines)
 
 
 def eaten_at_of(day: date, time_text: str, meal_type: str | None, *, user: WebUser, now: datetime) -> datetime:
