@@ -1,4 +1,4 @@
-"""docs/ops/RUNBOOK.md stands on its own: every file it names is in the repository, its SQL runs on the
+"""docs/ops/RUNBOOK.md stands on its own: every file and command it names is real, its SQL runs on the
 database it is given for, and it names the dashboard file."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 
@@ -36,3 +37,32 @@ def test_its_diff_query_runs_on_this_database(engine: Engine) -> None:
     with engine.connect() as conn:
         got = conn.execute(text(sql)).all()
     assert [(r.log_id, r.kcal_abs) for r in got] == [(1, 99.0)]
+
+
+def _commands(doc: str) -> set[str]:
+    return {m.strip() for m in re.findall(r"`(meallog(?: [^`]*)?)`", doc)}
+
+
+def test_every_command_it_names_exists_with_the_options_it_shows() -> None:
+    """Each `meallog …` in the runbook and the README is a real command path, and every --option it
+    shows is one that command takes (a renamed command or option fails here, not at 3 a.m.)."""
+    import typer
+
+    from meallog.cli.main import app
+
+    root = typer.main.get_command(app)
+    named = _commands(RUNBOOK) | _commands((ROOT / "README.md").read_text())
+    assert {"meallog ops archive", "meallog phase rollback --why \"…\" [--url https://api.example]"} <= named
+    for line in sorted(named):
+        cmd: Any = root  # a group has .commands (typer's own click: no isinstance)
+        words = [w for w in re.split(r"[\s|]+", line.replace("[", " ").replace("]", " "))[1:] if w]
+        for word in words:
+            group = getattr(cmd, "commands", None)
+            if group is not None and word in group:
+                cmd = group[word]
+            elif not word.startswith("-") and group is not None:
+                raise AssertionError(f"{line!r}: {word!r} is not a command of {cmd.name!r}")
+        options = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)} | {"--help"}
+        for word in words:
+            if word.startswith("--"):
+                assert word.split("=")[0] in options, f"{line!r}: {cmd.name} has no option {word}"
