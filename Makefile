@@ -42,7 +42,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) $(APT_STAMP)
 	$(BIN)/python bench/run_all.py
 
 bench-nutrition: $(STAMP)
