@@ -13,8 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import ARRAY, BigInteger, Date, bindparam, func, select, text, tuple_
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ARRAY, BigInteger, Date, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from meallog.migration.diff import FieldDiff, Thresholds, breached, diff_totals
@@ -23,7 +22,7 @@ from meallog.migration.records import put_v2, state_of_legacy
 from meallog.nutrition.dto import RecordV2
 from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, Field, ProviderResult
-from meallog.store.db import UTCDateTime, insert_ignore, is_postgres
+from meallog.store.db import insert_ignore, insert_many, is_postgres
 from meallog.store.models import DIFF_UNIQUE, SHADOW_UNIQUE, Diff, LogKey, MealLog, MealLogV2, ShadowRecord
 
 __all__ = ["Measurement", "MeasuredVersion", "V2Fault", "V2Memo", "V2Result", "compute_v2", "day_totals_many",
@@ -183,61 +182,10 @@ def store_measurements(s: Session, measured: Sequence[Measurement]) -> set[tuple
     """
     if not measured:
         return set()
-    shadow = _insert_many(s, ShadowRecord, [m.shadow_row for m in measured], SHADOW_UNIQUE)
-    diffs = _insert_many(s, Diff, [m.diff_row for m in measured], DIFF_UNIQUE)
-    return shadow & diffs
-
-
-def _insert_many(s: Session, model: Any, rows: list[dict[str, Any]], conflict: Sequence[str]) -> set[tuple[int, int]]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING (log_id, log_version) of many rows in one statement."""
-    if is_postgres(s):
-        return _insert_recordset(s, model.__table__, rows, conflict)
-    # SQLite: Core, one statement with the rows as parameters; SQLAlchemy's "insertmanyvalues" sends it
-    # as multi-row VALUES pages and caches its compilation.
-    table = model.__table__
-    stmt = (sqlite_insert(table).on_conflict_do_nothing(index_elements=list(conflict))
-            .returning(table.c.log_id, table.c.log_version))
-    return {(int(a), int(b)) for a, b in s.connection().execute(stmt, rows)}
-
-
-def _insert_recordset(s: Session, table: Any, rows: list[dict[str, Any]],
-                      conflict: Sequence[str]) -> set[tuple[int, int]]:
-    """PostgreSQL: the whole batch as one json parameter (an array of row objects), expanded by
-    `json_to_recordset` with the table's column types.
-
-    The statement text is the same for every batch, so psycopg parses and the server plans it once; a
-    multi-row VALUES statement has ~20 placeholders per row, and psycopg re-parses such a long query on
-    every execution. `json_to_recordset` converts every column in C in one pass: about twice as fast
-    on the server as an array of row arrays picked apart with `->>` and a cast per column, and faster
-    than executemany.
-    """
-    names = list(rows[0])
-    text_ = _recordset_sql(table, tuple(names), tuple(conflict), s.get_bind().dialect)
-    stamps = [n for n in names if isinstance(table.c[n].type, UTCDateTime)]
-    for r in rows:  # pydantic_core writes a naive datetime without an offset: PostgreSQL would take it as local
-        for n in stamps:
-            if r[n] is not None and r[n].tzinfo is None:
-                raise ValueError(f"naive datetime given to {table.name}.{n}")
-    payload = to_json(rows, inf_nan_mode="strings")  # Rust; ISO dates
-    return {(int(a), int(b)) for a, b in s.execute(text(text_), {"rows": payload.decode()})}
-
-
-_RECORDSET_SQL: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
-
-
-def _recordset_sql(table: Any, names: tuple[str, ...], conflict: tuple[str, ...], dialect: Any) -> str:
-    key = (table.name, names, conflict)
-    if key not in _RECORDSET_SQL:
-        columns = ", ".join(names)
-        types = ", ".join(f"{n} {_pg_type(table.c[n], dialect)}" for n in names)
-        _RECORDSET_SQL[key] = (
-            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM json_to_recordset(CAST(:rows AS json)) "
-            f"AS r({types}) ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING log_id, log_version")
-    return _RECORDSET_SQL[key]
-
-
-def _pg_type(col: Any, dialect: Any) -> str:
-    return str(col.type.compile(dialect=dialect))
+    returning = ("log_id", "log_version")
+    shadow = insert_many(s, ShadowRecord, [m.shadow_row for m in measured], key=SHADOW_UNIQUE, returning=returning)
+    diffs = insert_many(s, Diff, [m.diff_row for m in measured], key=DIFF_UNIQUE, returning=returning)
+    return {(int(a), int(b)) for a, b in shadow & diffs}
 
 
 DayKey = tuple[int, date]
