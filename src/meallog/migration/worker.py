@@ -2,9 +2,10 @@
 
 Under `meallog serve` it runs in the background child process (nice 10, never a thread of an API
 process); `meallog worker` processes run more of them.
-Shadow jobs go in batches: one statement claims N, v2 runs for each (every job under its own
-timeout, in a one-slot pool), one transaction marks the batch done and stores its shadow and diff
-rows with one statement each, and metrics and the day diff are updated once per batch per user-day.
+Shadow jobs go in batches: one statement claims N (the flags and ignore rules are read in the same
+transaction), v2 runs once per distinct provider parse of the batch (every job under its own timeout,
+in a one-slot pool), one transaction marks the batch done and stores its shadow and diff rows with
+one statement each, and metrics and the day diff are updated once per batch per user-day.
 While a batch is stored (a thread of its own, mostly database time), the next one is claimed and
 computed. The batch size adapts to how long a batch takes. A job whose computation fails or hangs
 fails alone (retry with backoff, then dead letter); when hung jobs have used half the lease, the
