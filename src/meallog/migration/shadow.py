@@ -116,13 +116,11 @@ class V2Memo:
         self.options = options
         self.pipeline_version = pipeline_version
         self._done: dict[bytes, V2Result] = {}
-        self.hits = 0
 
     def __call__(self, provider_result: dict[str, Any]) -> V2Result:
         key = to_json(provider_result)  # a parse stored in another key order is only a miss
         hit = self._done.get(key)
         if hit is not None:
-            self.hits += 1
             return hit
         record = self.compute(ProviderResult.from_dict(provider_result), options=self.options,
                               pipeline_version=self.pipeline_version)
