@@ -3,8 +3,10 @@
 Creates a temporary database on 127.0.0.1:5432 (dropped at the end), writes N logs in P0 (each leaves
 one shadow job), then drains the jobs with the worker under a fresh pipeline version, and inserts
 the very rows it stored again with `executemany` and no computation (the ceiling). Interleaved
-rounds; the figure is the median of per-round ratios. `--profile` prints a pyinstrument profile of
-one drain. Then `backfill` (what `meallog backfill` runs) over the same legacy logs against the same
+rounds; the figure is the median of per-round ratios. The logs cycle through 10 meal texts, so the
+worker (and the backfill) compute v2 once per distinct parse of a batch: about 10 times per batch,
+the best case of a lunch peak (the worst, every parse distinct, costs v2 for every log). `--profile`
+prints a pyinstrument profile of one drain. Then `backfill` (what `meallog backfill` runs) over the same legacy logs against the same
 v2 rows inserted with executemany. Nothing here asserts a time. `bench/http_pg.py` runs the same
 measures after its HTTP rounds.
 """

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from meallog.clock import FrozenClock
 from meallog.migration.backfill import CURSOR, BackfillProgress, backfill, read_cursor, reconcile
 from meallog.migration.phases import Phase
+from meallog.migration.records import put_v2, state_of_legacy
+from meallog.migration.shadow import compute_v2
 from meallog.nutrition.normalize_v2 import V2Options
 from meallog.nutrition.types import ProviderItem
-from meallog.store.db import make_sessionmaker, session_scope
+from meallog.store.db import make_engine, make_sessionmaker, session_scope
+from meallog.store.migrate import upgrade
 from meallog.store.models import BackfillCursor, LogKey, MealLog, MealLogV2
+from tests import pg
 from tests.migration.helpers import RICE_ITEM, edit_legacy_behind_v2, seed_legacy_log
 
 PV = "v2.0.0"
@@ -193,3 +203,69 @@ def test_cli_backfill_and_reconcile(cli: Callable[..., Any], engine: Engine, clo
     r = cli("reconcile", "--fix")
     assert r.exit_code == 0 and "fixed 1" in r.output
     assert cli("reconcile").exit_code == 0
+
+
+# ---- SIGKILL mid-page ----------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.pg
+def test_backfill_killed_mid_page_resumes_without_duplicates_or_gaps(pg_admin_url: str, clock: FrozenClock,
+                                                                     tmp_path: Path) -> None:
+    """`meallog backfill` SIGKILLed while a page is being written keeps every committed page, and a
+    rerun starts at the cursor, writes each remaining log once, and leaves every log with one record
+    at its current version. The kill lands mid-page without timing: the test holds the row lock of
+    one stale v2 record in page 5, so that page's upsert waits on it until the process is killed."""
+    with pg.fresh_database(pg_admin_url) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            ids = seed_logs(engine, clock, 300)
+            blocker = ids[230]  # page 5 of 50 logs: ids[200:250]
+            with session_scope(make_sessionmaker(engine)) as s:
+                state = state_of_legacy(s.get_one(MealLog, blocker))
+                put_v2(s, state, compute_v2(state.parsed(), options=OPTIONS, pipeline_version=PV), pipeline_version=PV,
+                       phase="P1")
+                edit_legacy_behind_v2(s, blocker, text="ご飯 2杯")  # its record is now stale: page 5 rewrites it
+            with engine.connect() as holder:
+                holder.execute(select(MealLogV2.log_id).where(MealLogV2.log_id == blocker).with_for_update())
+                env = {**os.environ, "DATABASE_URL": url, "SHADOW_PIPELINE_VERSION": PV}
+                with open(tmp_path / "backfill.log", "wb") as log_file:
+                    proc = subprocess.Popen([sys.executable, "-m", "meallog.cli.main", "backfill", "--batch", "50"],
+                                            env=env, stdout=subprocess.DEVNULL, stderr=log_file)
+                try:
+                    deadline = time.monotonic() + 120
+                    while not (cursor_of(engine) == ids[199] and lock_waits(engine) > 0):
+                        assert proc.poll() is None, (tmp_path / "backfill.log").read_text()[-2000:]
+                        assert time.monotonic() < deadline, "the backfill never reached page 5"
+                        time.sleep(0.05)
+                    proc.send_signal(signal.SIGKILL)
+                    proc.wait(timeout=30)
+                finally:
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.wait(timeout=30)
+                holder.rollback()
+            assert cursor_of(engine) == ids[199]  # pages 1-4 committed, page 5 lost whole
+            assert count_v2(engine) == 201  # their 200 records and the stale one, untouched
+
+            report = run(engine, clock, batch=50)
+            assert (report.start_cursor, report.cursor) == (ids[199], ids[-1])
+            assert (report.scanned, report.created, report.refreshed, report.skipped) == (100, 99, 1, 0)
+            with Session(engine) as s:
+                rows = s.execute(select(MealLogV2.log_id, MealLogV2.log_version, LogKey.version)
+                                 .join(LogKey, LogKey.id == MealLogV2.log_id).order_by(MealLogV2.log_id)).all()
+            assert [r.log_id for r in rows] == ids  # one record per log: no gap, no duplicate
+            assert all(r.log_version == r.version for r in rows)
+        finally:
+            engine.dispose()
+
+
+def cursor_of(engine: Engine) -> int:
+    with Session(engine) as s:
+        return read_cursor(s)
+
+
+def lock_waits(engine: Engine) -> int:
+    """Backends of this database waiting for a lock (the backfill's upsert on the held row)."""
+    with engine.connect() as conn:
+        return int(conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                    "AND datname = current_database()")) or 0)

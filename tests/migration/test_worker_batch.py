@@ -5,6 +5,7 @@ read is compared by the worker from one outbox row per sampled read."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -103,6 +104,50 @@ def test_a_failing_job_does_not_poison_its_batch(make_settings: Callable[..., Se
     with session_scope(engine) as s:
         bad = s.scalars(select(OutboxJob).where(OutboxJob.state != "done")).one()
     assert bad.state == "pending" and "beer" in (bad.last_error or "")
+
+
+def test_v2_runs_once_per_distinct_parse_of_a_batch(make_settings: Callable[..., Settings], engine: Engine,
+                                                   clock: FrozenClock, add_user: Callable[..., str]) -> None:
+    """Nine logs of three meals: v2 runs three times, and every log still gets its own rows (its own
+    legacy totals, write time and user), the same as a fresh computation per log gives. A parse whose
+    computation raised is not remembered: the next job with it computes (and fails) on its own."""
+    calls: list[str] = []
+    beer_raises = True
+
+    def counting(parsed: Any, **kw: Any) -> Any:
+        calls.append(parsed.items[0].name)
+        if beer_raises and any("ビール" in item.name for item in parsed.items):
+            raise ValueError("v2 cannot read beer")
+        return compute_v2(parsed, **kw)
+
+    services = make_services(make_settings(), engine, clock, compute=counting)
+    for name in ("eater", "other", "third"):
+        add_user(name)
+    shadow_on(services, engine, clock.now())
+    texts = ["納豆 1パック", "banana", "ビール 1缶"] * 3
+    for i, t in enumerate(texts):
+        clock.advance(timedelta(minutes=1))
+        services.logs.create(user_id=1 + i % 3, payload=LogCreate(text=t), idempotency_key=None)
+    report = services.worker.run_once()
+    assert (report.claimed, report.done, report.failed) == (9, 6, 3)
+    assert sorted(Counter(calls).values()) == [1, 1, 3]  # natto and banana once each, every beer alone
+    with session_scope(engine) as s:
+        rows = s.execute(select(Diff.log_id, Diff.user_id, Diff.ts, Diff.v2_totals, Diff.kcal_abs)
+                         .order_by(Diff.log_id)).all()
+    assert len(rows) == 6 and len({(r.user_id, r.ts) for r in rows}) == 6
+    fresh = make_services(make_settings(), engine, clock).worker  # no memo across these: one job per batch
+    fresh.pipeline_version, fresh.batch = "v2-fresh", 1
+    fresh.config.batch_min = fresh.config.batch_max = 1
+    beer_raises = False
+    with session_scope(engine) as s:
+        s.execute(OutboxJob.__table__.update().values(state="pending", locked_by=None, locked_until=None,
+                                                      next_attempt_at=clock.now(), attempts=0))
+    assert fresh.drain() == 9
+    with session_scope(engine) as s:
+        again = s.execute(select(Diff.log_id, Diff.user_id, Diff.ts, Diff.v2_totals, Diff.kcal_abs)
+                          .where(Diff.pipeline_version == "v2-fresh", Diff.log_id.in_([r.log_id for r in rows]))
+                          .order_by(Diff.log_id)).all()
+    assert [tuple(r) for r in again] == [tuple(r) for r in rows]
 
 
 def test_a_hung_job_times_out_alone(make_settings: Callable[..., Settings], engine: Engine, clock: FrozenClock,

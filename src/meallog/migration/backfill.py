@@ -1,8 +1,10 @@
 """Backfill and reconcile of v2 records (`meal_logs_v2`) from the legacy logs (SPEC §4, entering P1).
 
-`backfill` walks the logs (`log_keys`) by id in batches from the cursor row `v2_backfill`; each batch writes
-its v2 records and moves the cursor in one transaction, so a crash or a Ctrl-C loses at most the
-batch in flight and a rerun carries on where the last commit stopped (and does nothing once done).
+`backfill` walks the logs (`log_keys`) by id in pages from the cursor row `v2_backfill`. A page is one
+transaction: its keys, legacy rows and v2 record versions are read in one query, v2 is computed once
+per distinct provider parse, the records are written with one multi-row upsert that never moves a
+record back to an older version, and the cursor moves. A crash, a SIGKILL or a Ctrl-C loses at most
+the page in flight, and a rerun carries on where the last commit stopped (and does nothing once done).
 
 `reconcile` is the full check of both stores against each log's current version: missing, stale,
 ahead, deletion disagreeing, or a record that differs from a fresh recompute; `fix` repairs them.
@@ -20,7 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from meallog.migration.control import write_back
 from meallog.migration.phases import Phase
-from meallog.migration.shadow import compute_v2, sync_v2
+from meallog.migration.records import LogState, put_v2_many, v2_values
+from meallog.migration.shadow import ComputeV2, V2Memo, compute_v2, sync_v2
+from meallog.nutrition.dto import RecordV2
 from meallog.nutrition.normalize_v2 import V2Options
 from meallog.nutrition.types import ProviderResult
 from meallog.store.db import insert_ignore, is_postgres, session_scope
@@ -89,12 +93,15 @@ def backfill(
     progress: Callable[[BackfillProgress], None] | None = None,
     restart: bool = False,
     phase: str = BACKFILL_PHASE,
+    compute: ComputeV2 = compute_v2,
 ) -> BackfillReport:
-    """Create or refresh the v2 record of every log past the cursor; one transaction per batch.
+    """Create or refresh the v2 record of every log past the cursor; one transaction per page of
+    `batch` logs.
 
     A v2 record behind its log's current version is refreshed, not only a missing one created; the
     cursor starts again at 0 each time the migration enters P1, so edits made in OFF or P0 after an
-    earlier backfill are carried too.
+    earlier backfill are carried too. A log whose current version is not in the legacy row (written
+    in P3), or whose record is current, is skipped, as is one a concurrent write moved on first.
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
@@ -104,34 +111,76 @@ def backfill(
             s.get_one(BackfillCursor, CURSOR).last_id = 0  # _move_cursor only moves forward
     with session_scope(s_factory) as s:
         start = read_cursor(s)
+        left = remaining(s, cursor=start) if progress is not None else 0  # counted once, then counted down
     batches = scanned = created = refreshed = skipped = 0
     cursor = start
     while True:
         with session_scope(s_factory) as s:
             cursor = read_cursor(s, lock=True)
-            keys = list(s.scalars(select(LogKey).where(LogKey.id > cursor).order_by(LogKey.id).limit(batch)))
-            if not keys:
+            page = _page(s, cursor=cursor, limit=batch, pipeline_version=pipeline_version)
+            if not page:
                 break
             at = _now(now)
-            options = options_from_flags(s)
-            for key in keys:
-                outcome = sync_v2(s, key, options=options, pipeline_version=pipeline_version, phase=phase)
-                created += outcome == "created"
-                refreshed += outcome == "refreshed"
-                skipped += outcome in ("current", "not_legacy")
-            cursor = keys[-1].id
+            memo = V2Memo(compute, options=options_from_flags(s), pipeline_version=pipeline_version)
+            rows, had_record = _plan(s, page, memo=memo, pipeline_version=pipeline_version, phase=phase)
+            written = put_v2_many(s, rows)
+            created += sum(1 for log_id in written if not had_record[log_id])
+            refreshed += sum(1 for log_id in written if had_record[log_id])
+            skipped += len(page) - len(written)
+            cursor = page[-1].id
             _move_cursor(s, cursor, at)
-            left = remaining(s, cursor=cursor) if progress is not None else 0
         batches += 1
-        scanned += len(keys)
+        scanned += len(page)
+        left = max(left - len(page), 0)
         if progress is not None:
-            # after the commit: a callback that raises (Ctrl-C, a test) keeps this batch
+            # after the commit: a callback that raises (Ctrl-C, a test) keeps this page
             progress(BackfillProgress(batch=batches, cursor=cursor, scanned=scanned, created=created,
                                       refreshed=refreshed, remaining=left))
-        if len(keys) < batch:
+        if len(page) < batch:
             break
     return BackfillReport(batches=batches, scanned=scanned, created=created, refreshed=refreshed, skipped=skipped,
                           start_cursor=start, cursor=cursor)
+
+
+_K, _L, _V = LogKey.__table__, MealLog.__table__, MealLogV2.__table__
+
+
+def _page(s: Session, *, cursor: int, limit: int, pipeline_version: str) -> list[Any]:
+    """The next `limit` logs past the cursor: each key with its legacy row (if any) and the version of
+    its v2 record (if any), in one query (Core rows: no ORM identity map)."""
+    on_v2 = (_V.c.log_id == _K.c.id) & (_V.c.pipeline_version == pipeline_version)
+    query = (select(_K.c.id, _K.c.version, _L.c.version.label("legacy_version"), _L.c.user_id, _L.c.text,
+                    _L.c.eaten_at, _L.c.local_date, _L.c.meal_type, _L.c.provider_result, _L.c.deleted_at,
+                    _L.c.created_at, _L.c.updated_at, _V.c.log_version.label("v2_version"))
+             .select_from(_K.outerjoin(_L, _L.c.id == _K.c.id).outerjoin(_V, on_v2))
+             .where(_K.c.id > cursor).order_by(_K.c.id).limit(limit))
+    return list(s.execute(query))
+
+
+def _plan(s: Session, page: list[Any], *, memo: V2Memo, pipeline_version: str,
+          phase: str) -> tuple[list[dict[str, Any]], dict[int, bool]]:
+    """The v2 rows to write for a page (what `sync_v2` would write for each log), and whether each of
+    those logs already had a record. A stale record whose provider parse is unchanged keeps its
+    record (only metadata or deletion changed); every other one is computed (once per parse)."""
+    todo = [r for r in page if r.legacy_version == r.version and (r.v2_version is None or r.v2_version < r.version)]
+    stale = [r.id for r in todo if r.v2_version is not None]
+    kept: dict[int, dict[str, Any]] = {}
+    if stale:
+        for log_id, provider_result, record in s.execute(select(_V.c.log_id, _V.c.provider_result, _V.c.record).where(
+                _V.c.log_id.in_(stale), _V.c.pipeline_version == pipeline_version)):
+            kept[log_id] = {"provider_result": provider_result, "record": record}
+    rows: list[dict[str, Any]] = []
+    for r in todo:
+        state = LogState(id=r.id, user_id=r.user_id, version=r.version, text=r.text, eaten_at=r.eaten_at,
+                         local_date=r.local_date, meal_type=r.meal_type, provider_result=dict(r.provider_result),
+                         deleted_at=r.deleted_at, created_at=r.created_at, updated_at=r.updated_at)
+        old = kept.get(r.id)
+        if old is not None and old["provider_result"] == state.provider_result:
+            record = RecordV2.model_validate(old["record"]).model_dump(mode="json")
+        else:
+            record = memo(state.provider_result).record
+        rows.append(v2_values(state, record, pipeline_version=pipeline_version, phase=phase))
+    return rows, {r.id: r.v2_version is not None for r in todo}
 
 
 # ---- reconcile ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from meallog.nutrition.adapter import to_legacy_view
 from meallog.nutrition.dto import NutritionV1, RecordV2
 from meallog.nutrition.legacy import compute_legacy
 from meallog.nutrition.types import ProviderResult
-from meallog.store.db import upsert_newer
+from meallog.store.db import insert_many, upsert_newer
 from meallog.store.models import LogKey, MealLog, MealLogV2
 
 
@@ -88,12 +88,25 @@ def put_v2(s: Session, state: LogState, record: RecordV2 | dict[str, Any], *, pi
            phase: str) -> bool:
     """Write this version to `meal_logs_v2` unless the record already holds it or a newer one."""
     body = record.model_dump(mode="json") if isinstance(record, RecordV2) else record
-    values = {"log_id": state.id, "pipeline_version": pipeline_version, "user_id": state.user_id,
-              "text": state.text, "eaten_at": state.eaten_at, "local_date": state.local_date,
-              "meal_type": state.meal_type, "record": body, "provider_result": state.provider_result,
-              "log_version": state.version, "deleted_at": state.deleted_at, "created_at": state.created_at,
-              "updated_at": state.updated_at, "written_phase": phase}
+    values = v2_values(state, body, pipeline_version=pipeline_version, phase=phase)
     return upsert_newer(s, MealLogV2, values, key=["log_id", "pipeline_version"], version="log_version")
+
+
+def v2_values(state: LogState, record: dict[str, Any], *, pipeline_version: str, phase: str) -> dict[str, Any]:
+    """The `meal_logs_v2` row of this version with its record (as JSON)."""
+    return {"log_id": state.id, "pipeline_version": pipeline_version, "user_id": state.user_id,
+            "text": state.text, "eaten_at": state.eaten_at, "local_date": state.local_date,
+            "meal_type": state.meal_type, "record": record, "provider_result": state.provider_result,
+            "log_version": state.version, "deleted_at": state.deleted_at, "created_at": state.created_at,
+            "updated_at": state.updated_at, "written_phase": phase}
+
+
+def put_v2_many(s: Session, rows: list[dict[str, Any]]) -> set[int]:
+    """`put_v2` of many versions (rows of `v2_values`, distinct logs) in one statement: each record is
+    written unless it already holds its version or a newer one. Returns the log ids written."""
+    written = insert_many(s, MealLogV2, rows, key=["log_id", "pipeline_version"], returning=["log_id"],
+                          newer="log_version")
+    return {int(r[0]) for r in written}
 
 
 def move_key(key: LogKey, state: LogState) -> None:

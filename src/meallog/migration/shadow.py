@@ -13,8 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import ARRAY, JSON, BigInteger, Date, bindparam, func, select, text, tuple_
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ARRAY, BigInteger, Date, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from meallog.migration.diff import FieldDiff, Thresholds, breached, diff_totals
@@ -23,11 +22,11 @@ from meallog.migration.records import put_v2, state_of_legacy
 from meallog.nutrition.dto import RecordV2
 from meallog.nutrition.normalize_v2 import V2Options, normalize
 from meallog.nutrition.types import FIELDS, Field, ProviderResult
-from meallog.store.db import UTCDateTime, insert_ignore, is_postgres
+from meallog.store.db import insert_ignore, insert_many, is_postgres
 from meallog.store.models import DIFF_UNIQUE, SHADOW_UNIQUE, Diff, LogKey, MealLog, MealLogV2, ShadowRecord
 
-__all__ = ["Measurement", "MeasuredVersion", "V2Fault", "compute_v2", "day_totals_many", "faulty_compute",
-           "insert_ignore", "measure", "store_measurements", "sync_v2", "unknown_tags"]
+__all__ = ["Measurement", "MeasuredVersion", "V2Fault", "V2Memo", "V2Result", "compute_v2", "day_totals_many",
+           "faulty_compute", "insert_ignore", "measure", "store_measurements", "sync_v2", "unknown_tags"]
 
 UNKNOWN_KINDS = ("unknown_food", "unknown_unit", "unknown_portion")
 
@@ -97,6 +96,42 @@ class MeasuredVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class V2Result:
+    """What the shadow and diff rows keep of one v2 computation: the record as JSON and its totals."""
+
+    record: dict[str, Any]
+    totals: dict[str, float]
+    unknown: list[str]
+    item_count: int
+
+
+class V2Memo:
+    """v2 computed once per distinct provider parse. `normalize` is pure (same parse, options and
+    pipeline version, same record), and a batch shares its options and pipeline version, so a
+    batch's memo gives the very record a fresh computation would. A computation that raises is not
+    kept: the next job with that parse computes (and may fail) on its own."""
+
+    def __init__(self, compute: ComputeV2, *, options: V2Options, pipeline_version: str) -> None:
+        self.compute = compute
+        self.options = options
+        self.pipeline_version = pipeline_version
+        self._done: dict[bytes, V2Result] = {}
+
+    def __call__(self, provider_result: dict[str, Any]) -> V2Result:
+        key = to_json(provider_result)  # a parse stored in another key order is only a miss
+        hit = self._done.get(key)
+        if hit is not None:
+            return hit
+        record = self.compute(ProviderResult.from_dict(provider_result), options=self.options,
+                              pipeline_version=self.pipeline_version)
+        tags = unknown_tags(record)
+        out = V2Result(record=record.model_dump(mode="json"), totals=record.totals.model_dump(), unknown=tags,
+                       item_count=len(record.items))
+        self._done[key] = out
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Measurement:
     """v2 computed for one version, and the shadow + diff rows that record it (not yet stored)."""
 
@@ -104,7 +139,6 @@ class Measurement:
     diffs: dict[Field, FieldDiff]
     breached: list[Field]
     unknown: list[str]
-    record: RecordV2
     ignore_rule_id: int | None
     shadow_row: dict[str, Any]
     diff_row: dict[str, Any]
@@ -115,27 +149,27 @@ class Measurement:
 
 
 def measure(version: MeasuredVersion, *, options: V2Options, pipeline_version: str, thresholds: Thresholds,
-            ignore: IgnoreMatcher, compute: ComputeV2 = compute_v2) -> Measurement:
-    """Compute v2 for this version and build its rows; touches no database (runs under the job timeout)."""
-    record = compute(ProviderResult.from_dict(version.provider_result), options=options,
-                     pipeline_version=pipeline_version)
-    v2_totals = record.totals.model_dump()
+            ignore: IgnoreMatcher, compute: ComputeV2 = compute_v2, memo: V2Memo | None = None) -> Measurement:
+    """Compute v2 for this version (through `memo`, a batch's, when given) and build its rows; touches
+    no database (runs under the job timeout)."""
+    v2 = (memo or V2Memo(compute, options=options, pipeline_version=pipeline_version))(version.provider_result)
+    v2_totals, tags = v2.totals, v2.unknown
     diffs = diff_totals(version.legacy_totals, v2_totals)
     over = breached(diffs, thresholds)
-    tags = unknown_tags(record)
     rule_id = ignore.match(version.text, diffs, tags, today=version.ts.date())
-    key = {"log_id": version.log_id, "log_version": version.log_version, "pipeline_version": pipeline_version}
-    shadow_row = {**key, "user_id": version.user_id, "record": record.model_dump(mode="json"), "totals": v2_totals,
-                  "created_at": version.ts}
-    row: dict[str, Any] = {**key, "ts": version.ts, "user_id": version.user_id, "local_date": version.local_date,
-                           "legacy_totals": dict(version.legacy_totals), "v2_totals": v2_totals,
-                           "breach": bool(over), "breach_fields": ",".join(over),
-                           "unknown_kinds": ",".join(sorted(set(tags))), "item_count": len(record.items),
+    shadow_row = {"log_id": version.log_id, "log_version": version.log_version, "pipeline_version": pipeline_version,
+                  "user_id": version.user_id, "record": v2.record, "totals": v2_totals, "created_at": version.ts}
+    row: dict[str, Any] = {"log_id": version.log_id, "log_version": version.log_version,
+                           "pipeline_version": pipeline_version, "ts": version.ts, "user_id": version.user_id,
+                           "local_date": version.local_date, "legacy_totals": version.legacy_totals,
+                           "v2_totals": v2_totals, "breach": bool(over), "breach_fields": ",".join(over),
+                           "unknown_kinds": ",".join(sorted(set(tags))), "item_count": v2.item_count,
                            "unknown_count": len(tags), "ignore_rule_id": rule_id}
     for f in FIELDS:
-        row[f"{f}_abs"], row[f"{f}_rel"] = diffs[f].abs, diffs[f].rel
-    return Measurement(version=version, diffs=diffs, breached=over, unknown=tags, record=record,
-                       ignore_rule_id=rule_id, shadow_row=shadow_row, diff_row=row)
+        d = diffs[f]
+        row[f"{f}_abs"], row[f"{f}_rel"] = d.abs, d.rel
+    return Measurement(version=version, diffs=diffs, breached=over, unknown=tags, ignore_rule_id=rule_id,
+                       shadow_row=shadow_row, diff_row=row)
 
 
 def store_measurements(s: Session, measured: Sequence[Measurement]) -> set[tuple[int, int]]:
@@ -146,63 +180,10 @@ def store_measurements(s: Session, measured: Sequence[Measurement]) -> set[tuple
     """
     if not measured:
         return set()
-    shadow = _insert_many(s, ShadowRecord, [m.shadow_row for m in measured], SHADOW_UNIQUE)
-    diffs = _insert_many(s, Diff, [m.diff_row for m in measured], DIFF_UNIQUE)
-    return shadow & diffs
-
-
-def _insert_many(s: Session, model: Any, rows: list[dict[str, Any]], conflict: Sequence[str]) -> set[tuple[int, int]]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING (log_id, log_version) of many rows in one statement."""
-    if is_postgres(s):
-        return _insert_recordset(s, model.__table__, rows, conflict)
-    # SQLite: Core, one statement with the rows as parameters; SQLAlchemy's "insertmanyvalues" sends it
-    # as multi-row VALUES pages and caches its compilation.
-    table = model.__table__
-    stmt = (sqlite_insert(table).on_conflict_do_nothing(index_elements=list(conflict))
-            .returning(table.c.log_id, table.c.log_version))
-    return {(int(a), int(b)) for a, b in s.connection().execute(stmt, rows)}
-
-
-def _insert_recordset(s: Session, table: Any, rows: list[dict[str, Any]],
-                      conflict: Sequence[str]) -> set[tuple[int, int]]:
-    """PostgreSQL: the whole batch as one json parameter (an array of row arrays), expanded server-side.
-
-    The statement text is the same for every batch, so psycopg parses and the server plans it once; a
-    multi-row VALUES statement has ~20 placeholders per row, and psycopg re-parses such a long query on
-    every execution (that parse was most of the worker's time). The server's JSON parser is C.
-    """
-    names = list(rows[0])
-    text_ = _recordset_sql(table, tuple(names), tuple(conflict), s.get_bind().dialect)
-    stamps = [n for n in names if isinstance(table.c[n].type, UTCDateTime)]
-    for r in rows:  # pydantic_core writes a naive datetime without an offset: PostgreSQL would take it as local
-        for n in stamps:
-            if r[n] is not None and r[n].tzinfo is None:
-                raise ValueError(f"naive datetime given to {table.name}.{n}")
-    payload = to_json([[r[n] for n in names] for r in rows], inf_nan_mode="strings")  # Rust; ISO dates
-    return {(int(a), int(b)) for a, b in s.execute(text(text_), {"rows": payload.decode()})}
-
-
-_RECORDSET_SQL: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
-
-
-def _recordset_sql(table: Any, names: tuple[str, ...], conflict: tuple[str, ...], dialect: Any) -> str:
-    key = (table.name, names, conflict)
-    if key not in _RECORDSET_SQL:
-        # each row is an array, read by position: smaller than objects with the names repeated
-        cols = ", ".join(f"(r->>{i})::{_pg_type(table.c[n], dialect)}" if not _is_json(table.c[n])
-                         else f"(r->{i})::{_pg_type(table.c[n], dialect)}" for i, n in enumerate(names))
-        _RECORDSET_SQL[key] = (
-            f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {cols} FROM json_array_elements("
-            f"CAST(:rows AS json)) AS r ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING log_id, log_version")
-    return _RECORDSET_SQL[key]
-
-
-def _is_json(col: Any) -> bool:
-    return isinstance(col.type, JSON)
-
-
-def _pg_type(col: Any, dialect: Any) -> str:
-    return str(col.type.compile(dialect=dialect))
+    returning = ("log_id", "log_version")
+    shadow = insert_many(s, ShadowRecord, [m.shadow_row for m in measured], key=SHADOW_UNIQUE, returning=returning)
+    diffs = insert_many(s, Diff, [m.diff_row for m in measured], key=DIFF_UNIQUE, returning=returning)
+    return {(int(a), int(b)) for a, b in shadow & diffs}
 
 
 DayKey = tuple[int, date]
@@ -217,23 +198,14 @@ def day_totals_many(s: Session, days: set[DayKey], *, pipeline_version: str) -> 
         d: ({f: 0.0 for f in FIELDS}, {f: 0.0 for f in FIELDS}) for d in days}
     if not days:
         return out
-    sums = [func.coalesce(func.sum(col[f].as_float()), 0.0) for col in (Diff.legacy_totals, Diff.v2_totals)
-            for f in FIELDS]
     keys = sorted(days)
     if is_postgres(s):  # the user-days as two array parameters: a short statement psycopg parses once
-        wanted = func.unnest(bindparam("users", [u for u, _ in keys], type_=ARRAY(BigInteger)),
-                             bindparam("dates", [d for _, d in keys], type_=ARRAY(Date))
-                             ).table_valued("user_id", "local_date").render_derived(name="wanted")
-        in_days: Any = (LogKey.user_id == wanted.c.user_id) & (LogKey.local_date == wanted.c.local_date)
-        query = select(LogKey.user_id, LogKey.local_date, *sums).select_from(wanted).join(LogKey, in_days)
+        rows = s.execute(_day_totals_pg(), {"users": [u for u, _ in keys], "dates": [d for _, d in keys],
+                                            "pipeline_version": pipeline_version}).all()
     else:
-        query = (select(LogKey.user_id, LogKey.local_date, *sums)
-                 .where(tuple_(LogKey.user_id, LogKey.local_date).in_(keys)))
-    rows = s.execute(
-        query.join(Diff, (LogKey.id == Diff.log_id) & (LogKey.version == Diff.log_version))
-        .where(LogKey.deleted_at.is_(None), Diff.pipeline_version == pipeline_version)
-        .group_by(LogKey.user_id, LogKey.local_date)
-    ).all()
+        query = select(LogKey.user_id, LogKey.local_date, *_day_sums()).where(
+            tuple_(LogKey.user_id, LogKey.local_date).in_(keys))
+        rows = s.execute(_day_totals_of(query).params(pipeline_version=pipeline_version)).all()
     n = len(FIELDS)
     for user_id, local_date, *values in rows:
         legacy_sum, v2_sum = out[(user_id, local_date)]  # type: ignore[index]  # the join makes it non-null
@@ -241,6 +213,31 @@ def day_totals_many(s: Session, days: set[DayKey], *, pipeline_version: str) -> 
             legacy_sum[f] = float(values[i])
             v2_sum[f] = float(values[n + i])
     return out
+
+
+def _day_sums() -> list[Any]:
+    return [func.coalesce(func.sum(col[f].as_float()), 0.0) for col in (Diff.legacy_totals, Diff.v2_totals)
+            for f in FIELDS]
+
+
+def _day_totals_of(query: Any) -> Any:
+    return (query.join(Diff, (LogKey.id == Diff.log_id) & (LogKey.version == Diff.log_version))
+            .where(LogKey.deleted_at.is_(None), Diff.pipeline_version == bindparam("pipeline_version"))
+            .group_by(LogKey.user_id, LogKey.local_date))
+
+
+_DAY_TOTALS_PG: list[Any] = []
+
+
+def _day_totals_pg() -> Any:
+    """The PostgreSQL day-totals statement, built once per process (its values are bound per call)."""
+    if not _DAY_TOTALS_PG:
+        wanted = func.unnest(bindparam("users", type_=ARRAY(BigInteger)), bindparam("dates", type_=ARRAY(Date))
+                             ).table_valued("user_id", "local_date").render_derived(name="wanted")
+        in_days: Any = (LogKey.user_id == wanted.c.user_id) & (LogKey.local_date == wanted.c.local_date)
+        _DAY_TOTALS_PG.append(_day_totals_of(select(LogKey.user_id, LogKey.local_date, *_day_sums())
+                                             .select_from(wanted).join(LogKey, in_days)))
+    return _DAY_TOTALS_PG[0]
 
 
 # ---- the v2 record (meal_logs_v2) ---------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Under `meallog serve` it runs in the background child process (nice 10, never a thread of an API
 process); `meallog worker` processes run more of them.
-Shadow jobs go in batches: one statement claims N, v2 runs for each (every job under its own
-timeout, in a one-slot pool), one transaction marks the batch done and stores its shadow and diff
-rows with one statement each, and metrics and the day diff are updated once per batch per user-day.
+Shadow jobs go in batches: one statement claims N (the flags and ignore rules are read in the same
+transaction), v2 runs once per distinct provider parse of the batch (every job under its own timeout,
+in a one-slot pool), one transaction marks the batch done and stores its shadow and diff rows with
+one statement each, and metrics and the day diff are updated once per batch per user-day.
 While a batch is stored (a thread of its own, mostly database time), the next one is claimed and
 computed. The batch size adapts to how long a batch takes. A job whose computation fails or hangs
 fails alone (retry with backoff, then dead letter); when hung jobs have used half the lease, the
@@ -51,6 +52,7 @@ from meallog.migration.shadow import (
     ComputeV2,
     MeasuredVersion,
     Measurement,
+    V2Memo,
     compute_v2,
     day_totals_many,
     measure,
@@ -144,14 +146,18 @@ class OutboxWorker:
         """Claim and compute a batch, and hand its store to the store thread (it runs while the caller
         claims and computes the next batch: the database's time overlaps v2's)."""
         started = time.perf_counter()
-        with session_scope(self.sessions) as s:
+        with session_scope(self.sessions) as s:  # the claim and what measuring needs: one transaction
             _no_commit_wait(s)
             jobs = claim_batch(s, worker_id=self.worker_id, now=self.clock.now(), batch=self.batch,
                                lease_s=self.config.lease_s)
+            shadow = [j for j in jobs if j.kind == JobKind.SHADOW.value]
+            if shadow:
+                options = v2_options(self.flags.snapshot(s))
+                rules = IgnoreMatcher.from_rows(list(s.scalars(select(IgnoreRule))))
+                versions = self._versions(s, shadow)
         batch = _Batch(started=started, jobs=jobs)
-        shadow = [j for j in jobs if j.kind == JobKind.SHADOW.value]
         if shadow:
-            batch.good = self._measure_batch(shadow, batch.failures)
+            batch.good = self._measure_batch(shadow, batch.failures, versions, options=options, rules=rules)
             if batch.good:
                 batch.stored = self._store_pool.submit(self._store_or_one_by_one, batch.good, batch.failures)
         for job in jobs:
@@ -205,13 +211,10 @@ class OutboxWorker:
         elif claimed >= self.batch:
             self.batch = min(c.batch_max, self.batch + max(c.batch_min, self.batch // 2))
 
-    def _measure_batch(self, jobs: list[ClaimedJob],
-                       failures: list[tuple[ClaimedJob, BaseException]]) -> list[_Outcome]:
+    def _measure_batch(self, jobs: list[ClaimedJob], failures: list[tuple[ClaimedJob, BaseException]],
+                       versions: dict[int, MeasuredVersion], *, options: V2Options,
+                       rules: IgnoreMatcher) -> list[_Outcome]:
         """Measure every job (v2 under its timeout); failures go to `failures`, the rest are returned."""
-        with session_scope(self.sessions) as s:
-            options = v2_options(self.flags.snapshot(s))
-            rules = IgnoreMatcher.from_rows(list(s.scalars(select(IgnoreRule))))
-            versions = self._versions(s, jobs)
         released: list[ClaimedJob] = []
         outcomes = self._compute_all(jobs, versions, options=options, rules=rules, released=released)
         if released:
@@ -255,14 +258,19 @@ class OutboxWorker:
 
         Hung jobs must not run the batch past its lease (another claim would then take, and count an
         attempt for, jobs this one still holds): once timeouts have used half the lease, the jobs not
-        yet computed go to `released`, to be handed back without an attempt counted."""
+        yet computed go to `released`, to be handed back without an attempt counted.
+
+        v2 runs once per distinct provider parse of the batch (`V2Memo`): the same meal logged by
+        many users at lunch is computed once."""
+        memo = V2Memo(self.compute, options=options, pipeline_version=self.pipeline_version)
+
         def one(job: ClaimedJob) -> _Outcome:
             version = versions.get(job.id)
             if version is None:
                 return _Outcome(job)
             try:
                 return _Outcome(job, measure(version, options=options, pipeline_version=self.pipeline_version,
-                                             thresholds=self.thresholds, ignore=rules, compute=self.compute))
+                                             thresholds=self.thresholds, ignore=rules, memo=memo))
             except Exception as exc:
                 return _Outcome(job, error=exc)
 
