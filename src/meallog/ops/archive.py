@@ -298,6 +298,12 @@ def manifest_key(name: str, month: Month) -> str:
     return f"{month_prefix(name, month)}/manifest.json"
 
 
+def utc_manifest_key(name: str, month: Month) -> str:
+    """Where a format-1 manifest (a UTC month) is kept once the JST month is archived over it: its
+    file also holds the first 9 h of the next JST month, which no other archive holds."""
+    return f"{month_prefix(name, month)}/manifest-utc-month.json"
+
+
 def _schema_doc(schema: pa.Schema) -> list[dict[str, Any]]:
     return [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in schema]
 
@@ -383,11 +389,12 @@ def write_month(s: Session, store: ObjectStore, name: str, month: Month, *, now:
         created_at=now.isoformat(), verified_at=now.isoformat(), start=month.start.isoformat(),
         end=month.end.isoformat())
     mkey = manifest_key(name, month)
+    keep = {data_key} | _keep_utc_month(store, name, month)
     store.write_bytes(mkey, manifest.to_json())
     if Manifest.from_json(store.read_bytes(mkey)) != manifest:
         raise ArchiveError(f"{mkey}: manifest read back differs from what was written")
     for orphan in store.list(month_prefix(name, month)):
-        if orphan.endswith(".parquet") and orphan != data_key:
+        if orphan.endswith(".parquet") and orphan not in keep:
             store.remove(orphan)  # a crashed or superseded earlier attempt
     row = s.scalar(select(ArchiveManifest).where(ArchiveManifest.table_name == name,
                                                  ArchiveManifest.period == str(month)))
@@ -398,6 +405,24 @@ def write_month(s: Session, store: ObjectStore, name: str, month: Month, *, now:
     row.created_at, row.verified_at = now, now
     s.flush()
     return manifest
+
+
+def _keep_utc_month(store: ObjectStore, name: str, month: Month) -> set[str]:
+    """Before a JST month's manifest replaces a format-1 one (a UTC month, e.g. restored and archived
+    again), copy the old manifest to `utc_manifest_key`, byte for byte: its data file stays, since its
+    last 9 h are rows of the next JST month. Returns the data files such a manifest lists."""
+    ukey = utc_manifest_key(name, month)
+    if not store.exists(ukey):
+        mkey = manifest_key(name, month)
+        if not store.exists(mkey):
+            return set()
+        raw = store.read_bytes(mkey)
+        if Manifest.from_json(raw).format >= FORMAT:
+            return set()
+        store.write_bytes(ukey, raw)
+        if store.read_bytes(ukey) != raw:
+            raise ArchiveError(f"{ukey}: manifest read back differs from what was written")
+    return {f.key for f in Manifest.from_json(store.read_bytes(ukey)).files}
 
 
 def read_back(store: ObjectStore, data_key: str, name: str, *, sha256: str, size: int) -> ContentDigest:
@@ -448,15 +473,21 @@ def load_manifest(store: ObjectStore, name: str, month: Month) -> Manifest:
     return Manifest.from_json(store.read_bytes(manifest_key(name, month)))
 
 
+def verify_stored(store: ObjectStore, manifest: Manifest) -> Manifest:
+    """The stored file still holds what the manifest says (bytes and content). Raises ArchiveError."""
+    if len(manifest.files) != 1:
+        raise ArchiveError(f"{manifest.table} {manifest.month}: expected one data file, manifest lists "
+                           f"{len(manifest.files)}")
+    (f,) = manifest.files
+    if read_back(store, f.key, manifest.table, sha256=f.sha256, size=f.bytes).hexdigest() != manifest.content_sha256:
+        raise ArchiveError(f"{manifest.table} {manifest.month}: stored rows do not match the manifest checksum")
+    return manifest
+
+
 def verify_archive(s: Session | None, store: ObjectStore, name: str, month: Month) -> Manifest:
     """The stored archive still holds what its manifest says (bytes and content); with a session,
     the database's month also still equals it. Raises ArchiveError otherwise."""
-    manifest = load_manifest(store, name, month)
-    if len(manifest.files) != 1:
-        raise ArchiveError(f"{name} {month}: expected one data file, manifest lists {len(manifest.files)}")
-    (f,) = manifest.files
-    if read_back(store, f.key, name, sha256=f.sha256, size=f.bytes).hexdigest() != manifest.content_sha256:
-        raise ArchiveError(f"{name} {month}: stored rows do not match the manifest checksum")
+    manifest = verify_stored(store, load_manifest(store, name, month))
     if s is not None:
         _, key = table_of(name)
         db = ContentDigest(arrow_schema(name))
