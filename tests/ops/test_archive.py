@@ -242,3 +242,24 @@ def test_the_count_is_the_copys_own_same_snapshot_as_the_rows(engine: Engine, se
     monkeypatch.setattr(archive, "_joined", real)
     with session_scope(engine) as s, pytest.raises(ArchiveError, match="archive it again before dropping"):
         verify_archive(s, archive_store, "diffs", Month(2026, 10))
+
+
+def test_an_archive_checksummed_with_sha256_per_column_still_verifies(engine: Engine, seed, ops,
+                                                                      archive_store) -> None:
+    """Manifests written before xxh3-128 carry no `column_hash`: their checksum is SHA-256 per column."""
+    seed("2026-10", 200)
+    assert ops().run_result("archive").outcome == "ok"
+    for name in ("meal_logs_v2_shadow", "diffs"):
+        key = f"{name}/2026-10/manifest.json"
+        man = json.loads(archive_store.read_bytes(key))
+        assert man["column_hash"] == "xxh3_128"
+        (f,) = man["files"]
+        old = read_digest(archive_store, f["key"], name, "sha256").hexdigest()
+        assert old != man["content_sha256"]
+        del man["column_hash"]
+        archive_store.write_bytes(key, json.dumps({**man, "content_sha256": old}).encode())
+        with session_scope(engine) as s:
+            assert verify_archive(s, archive_store, name, Month(2026, 10)).column_hash == "sha256"
+        archive_store.write_bytes(key, json.dumps({**man, "content_sha256": "0" * 64}).encode())
+        with session_scope(engine) as s, pytest.raises(ArchiveError, match="manifest checksum"):
+            verify_archive(s, archive_store, name, Month(2026, 10))
