@@ -263,3 +263,18 @@ def test_an_archive_checksummed_with_sha256_per_column_still_verifies(engine: En
         archive_store.write_bytes(key, json.dumps({**man, "content_sha256": "0" * 64}).encode())
         with session_scope(engine) as s, pytest.raises(ArchiveError, match="manifest checksum"):
             verify_archive(s, archive_store, name, Month(2026, 10))
+
+
+def test_a_manifest_cut_short_by_a_crash_is_written_again(engine: Engine, seed, ops, archive_store) -> None:
+    seed("2026-10", 50)
+    assert ops().run_result("archive").outcome == "ok"
+    key = "diffs/2026-10/manifest.json"
+    archive_store.write_bytes(key, archive_store.read_bytes(key)[:100])  # killed while writing it
+    with session_scope(engine) as s:
+        for m in s.scalars(select(ArchiveManifest)):
+            m.verified_at = None
+    result = ops().run_result("archive")
+    assert result.outcome == "ok", result.detail
+    assert read_manifest(archive_store, "diffs", "2026-10")["rows"] == 50
+    assert len([k for k in archive_store.list("diffs/2026-10") if k.endswith(".parquet")]) == 1
+    assert not archive_store.exists("diffs/2026-10/manifest-utc-month.json")

@@ -2,9 +2,10 @@
 
 One month of one table is streamed from the database in record batches (PostgreSQL: `COPY ... TO
 STDOUT (FORMAT csv)` parsed by Arrow; SQLite: a plain cursor), each batch written as a Parquet row
-group through a hashing writer, so memory stays flat however large the month. The file is then read
-back from the store: its SHA-256, row count, id/time range and a content checksum must equal what was
-written, and the row count must equal the database's. Only then is `manifest.json` written (the
+group through a hashing writer, so memory stays flat however large the month. The rows written must
+number what the database says it sent (PostgreSQL: the COPY's own row count). The file is then read
+back from the store once, its bytes hashed as the Parquet reader decodes them: its size, SHA-256, row
+count and content checksum must equal what was written. Only then is `manifest.json` written (the
 commit point of the archive) and the `archive_manifests` row marked verified. A crash at any point
 leaves at most an orphan data file that the next run replaces; nothing counts as archived until
 verified.
@@ -36,7 +37,6 @@ from meallog.store.models import PARTITIONED, ArchiveManifest
 
 FORMAT = 2  # 2: JST months, with their bounds in the manifest (1: UTC months, no bounds)
 BATCH_ROWS = 8_192  # rows per batch read (SQLite): bounds memory, not the month
-READ_BATCH_ROWS = 8_192  # rows per batch of the Parquet read-back
 CSV_BLOCK = 1 << 20  # bytes of CSV per record batch (PostgreSQL): 1.7k-7k rows, one Parquet row group each
 PARQUET: dict[str, Any] = {"compression": "zstd", "use_dictionary": False}
 
@@ -426,7 +426,10 @@ def _keep_utc_month(store: ObjectStore, name: str, month: Month) -> set[str]:
         if not store.exists(mkey):
             return set()
         raw = store.read_bytes(mkey)
-        if Manifest.from_json(raw).format >= FORMAT:
+        try:
+            if Manifest.from_json(raw).format >= FORMAT:
+                return set()
+        except (ValueError, TypeError, KeyError):  # a manifest cut short by a crash: nothing to keep
             return set()
         store.write_bytes(ukey, raw)
         if store.read_bytes(ukey) != raw:
