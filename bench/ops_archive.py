@@ -2,12 +2,25 @@
 
     python bench/ops_archive.py [--rows N] [--url postgresql://...]
 
-Seeds one month of `diffs` and `meal_logs_v2_shadow` in a throwaway database (generate_series), then
-prints rows/s of (a) `COPY (SELECT ...) TO STDOUT` of the partition read to the end by psycopg, and
-(b) the archive job's work for the same partition: stream to Parquet + read back + verify, in a fresh
-process, with its peak RSS. Beside wall-clock rows/s it prints the CPU seconds both spent, client and
-database backend (read from /proc when PostgreSQL runs on this host): on a shared machine the CPU
-ratio moves less than the wall-clock one. Nothing here asserts.
+Seeds one JST month of `diffs` and `meal_logs_v2_shadow` (N rows each) in a throwaway database
+(generate_series), then, for each table in turn, on the same partition in the same run:
+
+(a) COPY, in this process: `COPY (SELECT * FROM <table> WHERE <key> in the month ORDER BY id) TO
+    STDOUT` (text format), read to the end by psycopg one row per call (`for row in copy`, one
+    CopyData message each), counting the newlines of each row; nothing is kept or written.
+(b) the archive, in a fresh Python process (imports and connecting not timed): `write_month`, the
+    job's own code for one month: `COPY (SELECT <columns> ... ORDER BY id) TO STDOUT (FORMAT csv)`
+    read by psycopg the same way, rows appended into ~1 MiB blocks, each block parsed by Arrow's CSV
+    reader, a content checksum (SHA-256 per column) of the batches, Parquet (zstd) written through
+    a SHA-256 hashing writer to a local folder (`file://`); the COPY's row count compared with the
+    rows written; the stored file read back once (its bytes hashed while the Parquet reader decodes
+    every row group, whose rows are checksummed again) and compared; the manifest written and read
+    back; the `archive_manifests` row flushed (not committed). Its peak RSS is the process's.
+
+It prints rows/s (wall clock) of both and their ratio, and beside it the CPU seconds each spent,
+client (the process, all threads) and database backend (read from /proc when PostgreSQL runs on
+this host), with their ratio: on a shared machine the CPU ratio moves less than the wall-clock one.
+Nothing here asserts.
 """
 
 from __future__ import annotations

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import datetime
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import Engine, select
+from fsspec.implementations.local import LocalFileSystem
+from sqlalchemy import Engine, insert, select
 
-from meallog.ops.archive import ContentDigest, arrow_schema, iter_month, read_digest
+from meallog.ops import archive
+from meallog.ops.archive import (
+    ArchiveError,
+    ContentDigest,
+    arrow_schema,
+    iter_month,
+    read_back,
+    read_digest,
+    verify_archive,
+)
 from meallog.ops.partitions import Month
-from meallog.ops.store import ObjectStore
-from meallog.store.db import session_scope
+from meallog.ops.store import HashingReader, ObjectStore
+from meallog.store.db import Base, session_scope
 from meallog.store.models import ArchiveManifest
 
-from .conftest import month_rows, read_manifest
+from .conftest import diff_row, month_rows, read_manifest, shadow_row
 
 JSON_COLUMNS = {"record", "totals", "legacy_totals", "v2_totals"}
 
@@ -105,3 +121,160 @@ def test_archive_metrics(engine: Engine, seed, ops, metrics) -> None:
     assert r.get_sample_value("meal_log_ops_job_rows_total", labels) == 60
     assert r.get_sample_value("meal_log_ops_job_bytes_total", labels) > 0
     assert r.get_sample_value("meal_log_ops_job_last_success_timestamp_seconds", labels) > 0
+
+
+# ---- the read-back: one read of the stored object ----------------------------------------------------
+class _CountingFS(LocalFileSystem):
+    """A local folder that counts the bytes read from its Parquet files."""
+
+    cachable = False
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.read = 0
+
+    def _open(self, path: str, mode: str = "rb", **kw: Any) -> Any:
+        f = super()._open(path, mode, **kw)
+        if "r" in mode and str(path).endswith(".parquet"):
+            inner, fs = f.read, self
+
+            def read(n: int = -1) -> bytes:
+                data = inner(n)
+                fs.read += len(data)
+                return data
+
+            f.read = read
+        return f
+
+
+def _noisy_diffs(n: int) -> pa.Table:
+    """diffs rows whose notes do not compress, so the Parquet file is far larger than its footer."""
+    schema = arrow_schema("diffs")
+    rnd = random.Random(7)
+    cols: dict[str, Any] = {f.name: pa.nulls(n, f.type) if f.nullable else pa.array([0] * n).cast(f.type)
+                            for f in schema}
+    cols["id"] = pa.array(range(1, n + 1), pa.int64())
+    cols["ts"] = pa.array([datetime(2026, 10, 1, tzinfo=UTC)] * n, pa.timestamp("us", tz="UTC"))
+    for c in ("log_id", "log_version", "user_id", "item_count", "unknown_count"):
+        cols[c] = pa.array(range(n), pa.int64())
+    for c in ("pipeline_version", "breach_fields", "unknown_kinds"):
+        cols[c] = pa.array(["v2"] * n)
+    cols["breach"] = pa.array([False] * n)
+    cols["triage_note"] = pa.array([rnd.randbytes(300).hex() for _ in range(n)])
+    return pa.Table.from_pydict(cols, schema=schema)
+
+
+def test_hashing_reader_gives_the_sha256_of_the_whole_object_whatever_the_read_order(tmp_path: Path) -> None:
+    data = random.Random(3).randbytes(300_000)
+    (tmp_path / "obj").write_bytes(data)
+    rnd = random.Random(5)
+    for _ in range(20):
+        with open(tmp_path / "obj", "rb") as f:
+            hr = HashingReader(f)
+            assert hr.size == len(data)
+            for _ in range(rnd.randrange(0, 12)):
+                at, n = rnd.randrange(0, len(data)), rnd.randrange(0, 100_000)
+                hr.seek(at)
+                assert hr.read(n) == data[at:at + n] and hr.tell() == min(at + n, len(data))
+            assert hr.finish() == (hashlib.sha256(data).hexdigest(), len(data))
+
+
+def test_read_back_reads_the_stored_object_once_and_checks_bytes_and_rows(tmp_path: Path) -> None:
+    table = _noisy_diffs(3_000)
+    counting = _CountingFS()
+    store = ObjectStore(fs=counting, root=str(tmp_path), url=f"file://{tmp_path}")
+    with store.open("diffs/2026-10/data.parquet", "wb") as f:
+        pq.write_table(table, f, row_group_size=500, compression="zstd")
+    sha, size = store.sha256("diffs/2026-10/data.parquet")
+    assert size > 1_000_000
+    expected = ContentDigest(table.schema)
+    for batch in table.to_batches(max_chunksize=700):  # the checksum does not depend on the batching
+        expected.update(batch, "ts")
+    counting.read = 0
+    got = read_back(store, "diffs/2026-10/data.parquet", "diffs", sha256=sha, size=size)
+    assert got.hexdigest() == expected.hexdigest() and got.rows == 3_000
+    assert counting.read < size + 128 * 1024  # once, plus the footer read again in order (not twice the file)
+    with pytest.raises(ArchiveError, match="differs from what was written"):
+        read_back(store, "diffs/2026-10/data.parquet", "diffs", sha256="0" * 64, size=size)
+    with pytest.raises(ArchiveError, match="differs from what was written"):
+        read_back(store, "diffs/2026-10/data.parquet", "diffs", sha256=sha, size=size + 1)
+
+
+# ---- the count: the database's own, for the rows it sent ----------------------------------------------
+def test_a_row_lost_between_the_database_and_the_parquet_file_fails_the_archive(engine: Engine, seed, ops,
+                                                                                monkeypatch) -> None:
+    seed("2026-10", 300)
+    real = archive.MonthExport.__iter__
+
+    def lossy(self: archive.MonthExport) -> Iterator[pa.RecordBatch]:
+        for i, batch in enumerate(real(self)):
+            yield batch.slice(1) if i == 0 else batch  # the first row never reaches the writer
+
+    monkeypatch.setattr(archive.MonthExport, "__iter__", lossy)
+    result = ops().run_result("archive")
+    assert result.outcome == "error"
+    assert "the database sent 300 rows, 299 archived" in result.detail["error"]
+    with session_scope(engine) as s:
+        assert s.scalars(select(ArchiveManifest).where(ArchiveManifest.verified_at.is_not(None))).all() == []
+
+
+@pytest.mark.parametrize("db_url", ["pg"], indirect=True)
+def test_the_count_is_the_copys_own_same_snapshot_as_the_rows(engine: Engine, seed, ops,
+                                                              archive_store, monkeypatch) -> None:
+    """A row committed into the month while its COPY streams is in neither the file nor the count (a
+    count(*) after the COPY would see it and fail the archive); retention's check then finds the month
+    changed and asks for a new archive."""
+    seed("2026-10", 300)
+    real, late = archive._joined, iter([("meal_logs_v2_shadow", shadow_row), ("diffs", diff_row)])
+
+    def late_row_mid_copy(copy: Any, chunk: int = archive.CSV_BLOCK) -> Iterator[bytearray]:
+        name, row = next(late)  # the tables are archived in this order, one COPY each
+        with engine.begin() as other:  # another connection, committed while this COPY streams
+            other.execute(insert(Base.metadata.tables[name]), row(99_999, datetime(2026, 10, 15, 3, tzinfo=UTC)))
+        yield from real(copy, chunk)
+
+    monkeypatch.setattr(archive, "_joined", late_row_mid_copy)
+    result = ops().run_result("archive")
+    assert result.outcome == "ok", result.detail
+    for name in ("meal_logs_v2_shadow", "diffs"):
+        assert read_manifest(archive_store, name, "2026-10")["rows"] == 300
+        assert len(month_rows(engine, name, "2026-10")) == 301
+    monkeypatch.setattr(archive, "_joined", real)
+    with session_scope(engine) as s, pytest.raises(ArchiveError, match="archive it again before dropping"):
+        verify_archive(s, archive_store, "diffs", Month(2026, 10))
+
+
+def test_an_archive_checksummed_with_sha256_per_column_still_verifies(engine: Engine, seed, ops,
+                                                                      archive_store) -> None:
+    """Manifests written before xxh3-128 carry no `column_hash`: their checksum is SHA-256 per column."""
+    seed("2026-10", 200)
+    assert ops().run_result("archive").outcome == "ok"
+    for name in ("meal_logs_v2_shadow", "diffs"):
+        key = f"{name}/2026-10/manifest.json"
+        man = json.loads(archive_store.read_bytes(key))
+        assert man["column_hash"] == "xxh3_128"
+        (f,) = man["files"]
+        old = read_digest(archive_store, f["key"], name, "sha256").hexdigest()
+        assert old != man["content_sha256"]
+        del man["column_hash"]
+        archive_store.write_bytes(key, json.dumps({**man, "content_sha256": old}).encode())
+        with session_scope(engine) as s:
+            assert verify_archive(s, archive_store, name, Month(2026, 10)).column_hash == "sha256"
+        archive_store.write_bytes(key, json.dumps({**man, "content_sha256": "0" * 64}).encode())
+        with session_scope(engine) as s, pytest.raises(ArchiveError, match="manifest checksum"):
+            verify_archive(s, archive_store, name, Month(2026, 10))
+
+
+def test_a_manifest_cut_short_by_a_crash_is_written_again(engine: Engine, seed, ops, archive_store) -> None:
+    seed("2026-10", 50)
+    assert ops().run_result("archive").outcome == "ok"
+    key = "diffs/2026-10/manifest.json"
+    archive_store.write_bytes(key, archive_store.read_bytes(key)[:100])  # killed while writing it
+    with session_scope(engine) as s:
+        for m in s.scalars(select(ArchiveManifest)):
+            m.verified_at = None
+    result = ops().run_result("archive")
+    assert result.outcome == "ok", result.detail
+    assert read_manifest(archive_store, "diffs", "2026-10")["rows"] == 50
+    assert len([k for k in archive_store.list("diffs/2026-10") if k.endswith(".parquet")]) == 1
+    assert not archive_store.exists("diffs/2026-10/manifest-utc-month.json")

@@ -25,4 +25,4 @@ def test_peak_rss_is_flat_between_10k_and_a_large_month(db_url: str, tmp_path: P
     grown_mib = (large["peak_rss_kib"] - small["peak_rss_kib"]) / 1024
     print(f"peak RSS {small['peak_rss_kib'] / 1024:.0f} MiB at 10k rows, {large['peak_rss_kib'] / 1024:.0f} MiB at "
           f"{LARGE} rows (+{grown_mib:.0f} MiB)")
-    assert grown_mib < 64, (small, large)
+    assert grown_mib < 32, (small, large)  # Arrow's 32-block CSV read-ahead once made it +50-80 MiB at 1M

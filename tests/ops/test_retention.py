@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
-from meallog.ops.partitions import months_with_rows
+from meallog.ops.archive import FORMAT, load_manifest, manifest_key, utc_manifest_key, write_month
+from meallog.ops.partitions import Month, months_with_rows
+from meallog.ops.retention import restore_month
+from meallog.ops.store import ObjectStore
 from meallog.store.db import Base, session_scope
-from meallog.store.models import PhaseEvent
+from meallog.store.models import ArchiveManifest, PhaseEvent
 
 from .conftest import NOW, month_rows
 
@@ -135,3 +139,70 @@ def test_a_restored_month_is_held_until_released_or_the_hold_ends(engine: Engine
     with session_scope(engine) as s:
         assert release_hold(s, Month(2026, 5)) == ["diffs/2026-05"]
     assert "diffs/2026-05" in ops(later).run_result("retention").detail["dropped"]
+
+
+class _UTCMonth(Month):
+    """A month as archive format 1 cut it: UTC midnight to UTC midnight."""
+
+    __slots__ = ()
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, self.month, 1, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        nxt = self.next()
+        return datetime(nxt.year, nxt.month, 1, tzinfo=UTC)
+
+
+def _format_1_archive(engine: Engine, store: ObjectStore, name: str, month: str) -> None:
+    """What the archive wrote before JST months: the UTC month, `"format": 1`, no bounds."""
+    m = Month.parse(month)
+    with session_scope(engine) as s:
+        write_month(s, store, name, _UTCMonth(m.year, m.month), now=NOW)
+        s.execute(delete(ArchiveManifest))  # the database that archived it is gone (the months were dropped)
+    raw = json.loads(store.read_bytes(manifest_key(name, m)))
+    raw["format"] = 1
+    del raw["start"], raw["end"]
+    store.write_bytes(manifest_key(name, m), json.dumps(raw).encode())
+
+
+def test_restore_of_format_1_archives_gives_exactly_the_jst_month_and_a_new_archive_keeps_the_utc_one(
+        engine: Engine, seed, ops, archive_store: ObjectStore) -> None:
+    for i, month in enumerate(("2026-04", "2026-05", "2026-06", "2026-07")):
+        seed(month, 300, start=1 + 1000 * i)
+    names = ("meal_logs_v2_shadow", "diffs")
+    expected = {(n, m): month_rows(engine, n, m) for n in names for m in ("2026-05", "2026-06")}
+    may = Month(2026, 5)
+    for n in names:
+        # the 9 h that a UTC month and its JST month do not share hold rows here, at both ends
+        key = list(Base.metadata.tables[n].c.keys()).index("created_at" if n == "meal_logs_v2_shadow" else "ts")
+        assert any(r[key] < datetime(2026, 5, 1, tzinfo=UTC) for r in expected[(n, "2026-05")])
+        assert any(r[key] >= datetime(2026, 6, 1, tzinfo=UTC) for r in expected[(n, "2026-06")])
+        for month in ("2026-04", "2026-05", "2026-06"):
+            _format_1_archive(engine, archive_store, n, month)
+    with session_scope(engine) as s:  # every month dropped
+        for n in names:
+            s.execute(delete(Base.metadata.tables[n]))
+    for n in names:
+        with session_scope(engine) as s:
+            first = restore_month(s, archive_store, n, may, now=NOW)
+        with session_scope(engine) as s:
+            second = restore_month(s, archive_store, n, may, now=NOW)
+        rows = len(expected[(n, "2026-05")])
+        assert (first.archived_rows, first.inserted, second.inserted, second.already_present) == (rows, rows, 0, rows)
+        assert month_rows(engine, n, "2026-05") == expected[(n, "2026-05")]  # its first 9 h from UTC April's file
+        with session_scope(engine) as s:  # nothing of June (or in DEFAULT): only May's own rows came back
+            assert s.scalar(select(func.count()).select_from(Base.metadata.tables[n])) == rows
+    # The restored month is archived again, as a JST month; UTC May's file stays, for June's first 9 h.
+    assert ops().run_result("archive").outcome == "ok"
+    for n in names:
+        assert load_manifest(archive_store, n, may).format == FORMAT
+        assert json.loads(archive_store.read_bytes(utc_manifest_key(n, may)))["format"] == 1
+        with session_scope(engine) as s:
+            june = restore_month(s, archive_store, n, Month(2026, 6), now=NOW)
+        assert june.inserted == len(expected[(n, "2026-06")])
+        assert month_rows(engine, n, "2026-06") == expected[(n, "2026-06")]
+        with session_scope(engine) as s:  # and May's own JST archive gives May back alone
+            assert restore_month(s, archive_store, n, may, now=NOW).already_present == len(expected[(n, "2026-05")])

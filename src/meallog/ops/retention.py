@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Column, MetaData, Table, cast, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,7 +27,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.types import JSON, Text, TypeDecorator
 
-from meallog.ops.archive import FORMAT, ArchiveError, manifest_key, verify_archive
+from meallog.ops.archive import (
+    FORMAT,
+    ArchiveError,
+    Manifest,
+    manifest_key,
+    utc_manifest_key,
+    verify_archive,
+    verify_stored,
+)
 from meallog.ops.partitions import Month, create_month, in_month, list_partitions, months_with_rows, table_of
 from meallog.ops.store import ObjectStore
 from meallog.store.db import is_postgres
@@ -150,33 +160,69 @@ def _text_json_twin(name: str, *, pg: bool) -> Table:
     return Table(name, MetaData(), *cols)
 
 
+def restore_sources(store: ObjectStore, name: str, month: Month) -> list[Manifest]:
+    """The archives that hold the JST month's rows, each verified against the store: its own (format
+    2: exactly the month); or, where the month was archived as a UTC month (format 1, before the
+    JST months), the UTC months before it and itself, since the JST month starts 9 h before the
+    UTC one (each kept at `utc_manifest_key` once the JST month was archived over it)."""
+    own = _manifest(store, manifest_key(name, month))
+    if own is not None and own.format >= FORMAT:
+        return [verify_stored(store, own)]
+    found = [m for m in (_utc_month(store, name, month.prev()), _utc_month(store, name, month)) if m is not None]
+    if not found:
+        if own is None:
+            raise ArchiveError(f"{name} {month}: no archive at {store.uri(manifest_key(name, month))}")
+        return [verify_stored(store, own)]
+    return [verify_stored(store, m) for m in found]
+
+
+def _manifest(store: ObjectStore, key: str) -> Manifest | None:
+    return Manifest.from_json(store.read_bytes(key)) if store.exists(key) else None
+
+
+def _utc_month(store: ObjectStore, name: str, month: Month) -> Manifest | None:
+    for key in (utc_manifest_key(name, month), manifest_key(name, month)):
+        m = _manifest(store, key)
+        if m is not None and m.format < FORMAT:
+            return m
+    return None
+
+
 def restore_month(s: Session, store: ObjectStore, name: str, month: Month, *, now: datetime,
                   hold: timedelta = RESTORE_HOLD, batch_rows: int = 5_000) -> RestoreReport:
-    """Insert the archived rows of one month that are not in the table, and hold the month against
-    retention until `now + hold`. Idempotent; the caller commits."""
-    manifest = verify_archive(None, store, name, month)
+    """Insert the archived rows of one JST month that are not in the table, and hold the month against
+    retention until `now + hold`. Only the month's own rows: a UTC month's archive (format 1) also
+    holds 9 h of the next JST month, which stay out (restore that month for them). Idempotent; the
+    caller commits."""
+    sources = restore_sources(store, name, month)
     table, col = table_of(name)
     create_month(s, name, month)
     before = int(s.execute(select(func.count()).select_from(table).where(in_month(col, month))).scalar_one())
     twin = _text_json_twin(name, pg=is_postgres(s))
     ins = (pg_insert if is_postgres(s) else sqlite_insert)(twin).on_conflict_do_nothing()
-    with store.open(manifest.files[0].key, "rb") as f:
-        for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_rows):
-            rows = batch.to_pylist()
-            if rows:
-                s.execute(ins, rows)
+    start, end = (pa.scalar(t, pa.timestamp("us", tz="UTC")) for t in (month.start, month.end))
+    archived = 0
+    for manifest in sources:
+        with store.open(manifest.files[0].key, "rb") as f:
+            for batch in pq.ParquetFile(f).iter_batches(batch_size=batch_rows):
+                ts = batch.column(col.name)
+                rows = batch.filter(pc.and_(pc.greater_equal(ts, start), pc.less(ts, end))).to_pylist()
+                archived += len(rows)
+                if rows:
+                    s.execute(ins, rows)
     after = int(s.execute(select(func.count()).select_from(table).where(in_month(col, month))).scalar_one())
     row = s.scalar(select(ArchiveManifest).where(ArchiveManifest.table_name == name,
                                                  ArchiveManifest.period == str(month)))
     if row is None:  # restored into a database that never archived it (a rebuilt one): record the archive
+        own = sources[-1]
         row = ArchiveManifest(table_name=name, period=str(month), path=store.uri(manifest_key(name, month)),
-                              rows=manifest.rows, sha256=manifest.files[0].sha256, created_at=now,
-                              verified_at=now if manifest.format >= FORMAT else None)
+                              rows=own.rows, sha256=own.files[0].sha256, created_at=now,
+                              verified_at=now if len(sources) == 1 and own.format >= FORMAT else None)
         s.add(row)
     row.restored_at, row.held_until = now, now + hold
     s.flush()
-    return RestoreReport(table=name, month=str(month), archived_rows=manifest.rows, inserted=after - before,
-                         already_present=manifest.rows - (after - before), held_until=row.held_until)
+    return RestoreReport(table=name, month=str(month), archived_rows=archived, inserted=after - before,
+                         already_present=archived - (after - before), held_until=row.held_until)
 
 
 def release_hold(s: Session, month: Month, *, tables: tuple[str, ...] = tuple(PARTITIONED)) -> list[str]:

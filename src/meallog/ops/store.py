@@ -89,6 +89,69 @@ class ObjectStore:
         return h.hexdigest(), size
 
 
+class HashingReader:
+    """A seekable read-only view of a stored object that hashes its bytes, in order, as they are read.
+
+    What the archive's read-back hands to the Parquet reader, so that one read of the object both
+    checks its SHA-256 and decodes its rows. The Parquet reader reads the footer first, then the row
+    groups front to back: every read that continues the hashed prefix extends the hash (a small gap
+    before it, such as the 4-byte magic, is read here to close it), other reads are served unhashed.
+    `finish()` then reads and hashes whatever was not read in order (the footer), so the result is
+    the SHA-256 of the whole object whatever the reader's access pattern; memory stays flat.
+    """
+
+    GAP = 64 * 1024  # a skipped range this small is read to keep the hash going; larger ones wait for finish()
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner, self.hash, self.hashed, self.pos, self.closed = inner, hashlib.sha256(), 0, 0, False
+        self.size = inner.seek(0, 2)
+
+    def read(self, n: int = -1) -> bytes:
+        self.inner.seek(self.pos)
+        data = self.inner.read(n if n is not None and n >= 0 else max(0, self.size - self.pos))
+        start, self.pos = self.pos, self.pos + len(data)
+        if self.hashed < start <= self.hashed + self.GAP:
+            self._hash_to(start)
+            self.inner.seek(self.pos)
+        if start <= self.hashed < self.pos:
+            self.hash.update(memoryview(data)[self.hashed - start:])
+            self.hashed = self.pos
+        return data
+
+    def _hash_to(self, end: int) -> None:
+        self.inner.seek(self.hashed)
+        while self.hashed < end and (chunk := self.inner.read(min(CHUNK, end - self.hashed))):
+            self.hash.update(chunk)
+            self.hashed += len(chunk)
+
+    def finish(self) -> tuple[str, int]:
+        """SHA-256 and size of the whole object (the part not yet hashed is read now, in order)."""
+        self.inner.seek(self.hashed)
+        while chunk := self.inner.read(CHUNK):
+            self.hash.update(chunk)
+            self.hashed += len(chunk)
+        return self.hash.hexdigest(), self.hashed
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.pos = offset if whence == 0 else self.pos + offset if whence == 1 else self.size + offset
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
 class HashingWriter:
     """A write-only file that hashes and counts what passes through it to the real file."""
 
