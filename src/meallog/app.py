@@ -108,7 +108,8 @@ def build_services(
     compute: ComputeV2 = compute_v2,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> Services:
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                                   max_overflow=settings.db_max_overflow)
     sessions = make_sessionmaker(engine)
     clock = clock or SystemClock()
     metrics = metrics or Metrics(labels=CommonLabels.from_settings(settings))

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     token_cache_ttl_s: float = Field(default=5.0, ge=0.0, le=60.0,
                                      validation_alias=AliasChoices("MEALLOG_TOKEN_CACHE_TTL_S"))
 
+    # PostgreSQL connections per process: kept open, and opened on top of those under a burst. Every
+    # process (API, background, `meallog worker`) has its own pool: the server needs their sum.
+    db_pool_size: int = Field(default=10, ge=1, le=1000, validation_alias=AliasChoices("MEALLOG_DB_POOL_SIZE"))
+    db_max_overflow: int = Field(default=20, ge=0, le=1000, validation_alias=AliasChoices("MEALLOG_DB_MAX_OVERFLOW"))
+
     # Web day view and ops page
     web_secret: str | None = Field(default=None, validation_alias=AliasChoices("MEALLOG_WEB_SECRET"))
     day_target_kcal: int = Field(default=2000, ge=500, le=10_000,

@@ -75,6 +75,42 @@ def test_a_post_is_one_transaction(client: TestClient, add_user: Callable[..., s
         assert transactions == ["BEGIN"]
 
 
+@pytest.fixture
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """Every statement sent on the engine, as SQL text."""
+    seen: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    yield seen
+    event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.mark.parametrize("flags", [[], ["NORMALIZE_V2_SHADOW"], ["NORMALIZE_V2_SHADOW", "DUAL_WRITE_V2"],
+                                   ["NORMALIZE_V2_SHADOW", "DUAL_WRITE_V2", "DUAL_READ_V2=10", "DUAL_READ_V2=50",
+                                    "DUAL_READ_V2=100", "SWITCH_V2"]])
+def test_a_post_takes_no_savepoint_and_inserts_its_key_once(client: TestClient, add_user: Callable[..., str],
+                                                            statements: list[str], flags: list[str]) -> None:
+    """OFF to P3: the outbox row and the inline v2 save run without a SAVEPOINT (a failure reruns the
+    write instead), and a new log's key is one INSERT, never updated in the same request."""
+    for flag in flags:
+        name, _, value = flag.partition("=")
+        r = client.put(f"/admin/flags/{name}", json={"value": value or "on", "why": "test"},
+                       headers={"Authorization": "Bearer admin-secret"})
+        assert r.status_code == 200, r.text
+    token = add_user()
+    assert client.post("/logs", json={"text": "納豆 1パック"}, headers=auth(token)).status_code == 201
+    statements.clear()
+    r = client.post("/logs", json={"text": "ご飯 1杯"}, headers=auth(token, **{"Idempotency-Key": "k-1"}))
+    assert r.status_code == 201, r.text
+    sql = [st.lstrip().upper() for st in statements]
+    assert not [st for st in sql if "SAVEPOINT" in st], statements
+    assert len([st for st in sql if st.startswith("INSERT INTO LOG_KEYS")]) == 1, statements
+    assert not [st for st in sql if st.startswith("UPDATE LOG_KEYS")], statements
+
+
 def test_reads_and_edits_are_one_transaction(client: TestClient, add_user: Callable[..., str],
                                              transactions: list[str]) -> None:
     h = auth(add_user())

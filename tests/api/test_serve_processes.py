@@ -18,6 +18,17 @@ from meallog.store.models import ShadowRecord
 from tests.serving import add_user_token, alive, children, serve_command, wait_until
 
 
+def threads(pid: int) -> list[int]:
+    return [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+
+
+def lowest_priority(tid: int) -> bool:
+    """SCHED_IDLE where the OS has it (Linux), else nice 19: what serve's background process runs at."""
+    if hasattr(os, "SCHED_IDLE"):
+        return os.sched_getscheduler(tid) == os.SCHED_IDLE
+    return os.getpriority(os.PRIO_PROCESS, tid) == 19
+
+
 def served_by(metrics_dir: Path) -> dict[int, float]:
     """POST /logs answered per API process, read from each process's own counter file."""
     out: dict[int, float] = {}
@@ -94,6 +105,10 @@ def test_the_background_process_works_on_sqlite_and_stops_with_serve(tmp_path: P
                     ShadowRecord.log_id == r.json()["id"])))
 
         wait_until(shadowed, 60, "the background process writes the P0 shadow row")
+        # every thread of the background process runs at the lowest CPU priority, the API's at the normal one
+        lowest = [pid for pid in kids if all(lowest_priority(tid) for tid in threads(pid))]
+        normal = [pid for pid in kids if not any(lowest_priority(tid) for tid in threads(pid))]
+        assert len(lowest) == 1 and len(normal) == len(kids) - 1, (lowest, normal, kids)
         engine.dispose()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0

@@ -173,3 +173,33 @@ def test_a_failed_outbox_insert_reruns_the_write_once_without_jobs(
     raised = [ln for ln in metrics.splitlines() if ln.startswith("meal_log_v2_raised_total{")
               and 'operation="enqueue"' in ln]
     assert raised and float(raised[0].rsplit(" ", 1)[1]) == 1.0
+
+
+def test_a_failed_inline_v2_save_reruns_the_write_once_without_v2(
+        make_settings: Callable[..., Settings], engine: Engine, clock: FrozenClock,
+        add_user: Callable[..., str]) -> None:
+    """P1's v2 save has no savepoint: when it fails, the write is run again, whole, without the v2
+    save. The user gets their legacy 201 once, the log and its idempotency record are stored once,
+    a v2_sync job is left behind (beside the shadow job), and the failure is counted once."""
+    from meallog.store.models import IngestRequest
+
+    services = make_services(make_settings(), engine, clock)
+    h = {"Authorization": f"Bearer {add_user()}"}
+    with client_for(services) as client:
+        expected = baseline_body(client, h)
+        for f in ("NORMALIZE_V2_SHADOW", "DUAL_WRITE_V2"):
+            client.put(f"/admin/flags/{f}", json={"value": "on"}, headers=ADMIN)
+        with table_gone(engine, "meal_logs_v2"):
+            first = client.post("/logs", json={"text": TEXT}, headers={**h, "Idempotency-Key": "k-1"})
+            again = client.post("/logs", json={"text": TEXT}, headers={**h, "Idempotency-Key": "k-1"})
+        metrics = client.get("/metrics").text
+    assert first.status_code == 201 and same_view(first.json(), expected) and first.json()["source"] == "legacy"
+    assert again.json() == first.json() and again.headers.get("Idempotent-Replayed") == "true"
+    assert n(engine, MealLog) == 1 + 1 and n(engine, IngestRequest) == 1
+    assert n(engine, OutboxJob, OutboxJob.kind == "v2_sync") == 1
+    assert n(engine, OutboxJob, OutboxJob.kind == "shadow") == 1
+    raised = [ln for ln in metrics.splitlines() if ln.startswith("meal_log_v2_raised_total{")
+              and 'operation="write_v2"' in ln]
+    assert raised and float(raised[0].rsplit(" ", 1)[1]) == 1.0
+    services.worker.drain()
+    assert n(engine, MealLogV2, MealLogV2.log_id == first.json()["id"]) == 1  # the v2_sync job completed it

@@ -40,7 +40,8 @@ def open_services() -> Any:
     from meallog.store.migrate import open_database
 
     settings = Settings().model_copy(update={"run_worker": False, "run_scheduler": False})
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, pool_size=settings.db_pool_size,
+                           max_overflow=settings.db_max_overflow)
     return build_services(settings, engine=engine, snapshot_ttl_s=0.0)
 
 

@@ -7,7 +7,8 @@ any API process's `/metrics` merges:
 - API processes (`--workers N`): uvicorn on the shared socket, the app of `meallog.app.serve_app`;
   no worker or scheduler thread in them, so the shadow never takes a request's CPU or GIL.
 - the background process (unless `--no-worker --no-scheduler`): the outbox worker and the ops
-  scheduler, at a lower CPU priority (nice 10) than the API processes.
+  scheduler, at the lowest CPU priority there is: `SCHED_IDLE` on Linux (the kernel runs it only on
+  a core no API process wants, and a waking API thread preempts it at once), nice 19 elsewhere.
 
 The parent restarts a child that dies, marks its metric files dead (`mark_process_dead`), and on
 SIGTERM/SIGINT stops them all. A child stops by itself when the parent dies (PR_SET_PDEATHSIG on
@@ -33,7 +34,7 @@ from typing import Any
 import structlog
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-BACKGROUND_NICE = 10  # the background process yields the CPU to the API processes
+BACKGROUND_NICE = 19  # where SCHED_IDLE is not to be had: the background process yields the CPU to the API
 STOP_TIMEOUT_S = 15.0
 RESTART_DELAY_S = 1.0
 
@@ -75,6 +76,23 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def lower_priority() -> str:
+    """Put this process (and the threads it starts afterwards: they inherit it) at the lowest CPU
+    priority: `SCHED_IDLE` where the OS has it, else nice 19. Returns which one it got.
+
+    Nice 10 still gave the background process (weight 110 against an API thread's 1024) CPU slices
+    that an API request woken meanwhile waited behind; a SCHED_IDLE task is preempted at once."""
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+            return "SCHED_IDLE"
+        except OSError:  # a container or seccomp profile that refuses it
+            pass
+    current = os.nice(0)
+    os.nice(max(BACKGROUND_NICE - current, 0))
+    return f"nice {os.nice(0)}"
+
+
 def api_process(sock: socket.socket, parent: int, log_level: str) -> None:
     import uvicorn
 
@@ -92,17 +110,17 @@ def background_process(parent: int, run_worker: bool, run_scheduler: bool, log_l
     from meallog.logging_setup import configure
     from meallog.settings import Settings
 
+    priority = lower_priority()  # first: every thread started below inherits it
     configure(log_level.upper())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     _die_with_parent(parent)
-    os.nice(BACKGROUND_NICE)
     cfg = Settings().model_copy(update={"run_worker": run_worker, "run_scheduler": run_scheduler})
     services = build_services(cfg, provider=build_provider_from(cfg))
     for svc in services.background:
         svc.start()
-    log.info("background running", worker=run_worker, scheduler=run_scheduler, pid=os.getpid())
+    log.info("background running", worker=run_worker, scheduler=run_scheduler, pid=os.getpid(), priority=priority)
     stop.wait()
     for svc in reversed(services.background):
         svc.stop()

@@ -28,6 +28,7 @@ from meallog.logs.service import (
     zone_of,
 )
 from meallog.migration.outbox import EnqueueFailed
+from meallog.migration.write_path import V2WriteFailed
 from meallog.store.db import session_scope
 from meallog.store.models import User
 from meallog.users import UserCache
@@ -52,15 +53,23 @@ class MealLogs:
             yield s, self.paths.begin(s, write=write)
 
     def _written(self, work: Callable[[Session, Any], T]) -> T:
-        """A write's unit of work. Its outbox insert has no savepoint (the hot path); when it fails, the
-        transaction is rolled back and the write runs once more, whole, without outbox jobs: the
-        user's write stands and a v2 failure never reaches them."""
-        try:
-            with self._unit(write=True) as (s, fenced):
-                return work(s, fenced)
-        except EnqueueFailed:
-            with self._unit(write=True) as (s, fenced):
-                return work(s, fenced.without_outbox())
+        """A write's unit of work. Its outbox insert and its inline v2 save have no savepoint (the hot
+        path); when one fails, the transaction is rolled back and the write runs again, whole, without
+        that step (at most once each): the user's write stands and a v2 failure never reaches them."""
+        outbox, inline_v2 = True, True
+        while True:
+            try:
+                with self._unit(write=True) as (s, fenced):
+                    fenced = fenced if outbox else fenced.without_outbox()
+                    return work(s, fenced if inline_v2 else fenced.without_inline_v2())
+            except EnqueueFailed:
+                if not outbox:
+                    raise
+                outbox = False
+            except V2WriteFailed:
+                if not inline_v2:
+                    raise
+                inline_v2 = False
 
     def _user(self, s: Session | None, user_id: int) -> User:
         return self.users.by_id(user_id, s)

@@ -51,9 +51,14 @@ class Fenced:
     flags: FlagSnapshot
     # False on the retry of a write whose outbox insert failed: that write sheds its jobs instead.
     outbox: bool = True
+    # False on the retry of a write whose inline v2 save failed: that write leaves v2 to a v2_sync job.
+    inline_v2: bool = True
 
     def without_outbox(self) -> Fenced:
         return replace(self, outbox=False)
+
+    def without_inline_v2(self) -> Fenced:
+        return replace(self, inline_v2=False)
 
     @property
     def plan(self) -> PhasePlan:

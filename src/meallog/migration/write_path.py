@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from meallog.errors import LogDeleted, LogNotFound, NotDeleted
@@ -43,6 +44,13 @@ from meallog.observability.metrics import Metrics
 from meallog.store.models import LogKey, MealLog, MealLogV2, User
 
 log = structlog.get_logger("meallog.migration")
+_LOG_KEYS = cast(Table, LogKey.__table__)
+_NEW_KEY = insert(_LOG_KEYS).returning(_LOG_KEYS.c.id)  # built once: a new log's key row
+
+
+class V2WriteFailed(Exception):
+    """The inline v2 save of a write failed. On PostgreSQL the transaction is then aborted, so the
+    write is run again, whole, without the inline v2 save (`Fenced.without_inline_v2`)."""
 
 
 def v2_options(snap: FlagSnapshot) -> V2Options:
@@ -75,16 +83,15 @@ class WritePath:
                now: datetime) -> LogView:
         eaten_at = resolve_eaten_at(payload.eaten_at, user=user, now=now)
         local = eaten_at.astimezone(zone_of(user))
-        # Born at version 1, the version this transaction writes: `move_key` then changes nothing, so
-        # the key costs one INSERT and no UPDATE (no other transaction sees it before the commit).
-        key = LogKey(user_id=user.id, created_at=now, created_phase=fenced.phase.value, version=1,
-                     local_date=local.date(), deleted_at=None, updated_at=now)
-        s.add(key)
-        s.flush()
-        state = LogState(id=key.id, user_id=user.id, version=1, text=payload.text, eaten_at=eaten_at,
+        # Born at version 1, the version this transaction writes, so there is no key to move: one
+        # INSERT, no ORM object and no flush (no other transaction sees the row before the commit).
+        key_id = s.connection().execute(_NEW_KEY, {
+            "user_id": user.id, "created_at": now, "created_phase": fenced.phase.value, "version": 1,
+            "local_date": local.date(), "deleted_at": None, "updated_at": now}).scalar_one()
+        state = LogState(id=key_id, user_id=user.id, version=1, text=payload.text, eaten_at=eaten_at,
                          local_date=local.date(), meal_type=payload.meal_type or infer_meal_type(local),
                          provider_result=parsed.to_dict(), deleted_at=None, created_at=now, updated_at=now)
-        return self._write(s, fenced, user, key, state, parsed=parsed, v2_before=None)
+        return self._write(s, fenced, user, None, state, parsed=parsed, v2_before=None)
 
     def update(self, s: Session, fenced: Fenced, *, user: User, log_id: int, payload: LogUpdate,
                parsed: ProviderResult | None, now: datetime) -> LogView:
@@ -162,17 +169,16 @@ class WritePath:
         return self.observer.candidate(Operation.COMPUTE, self.compute, parsed or state.parsed(),
                                        options=v2_options(fenced.flags), pipeline_version=self.pipeline_version)
 
-    def _write(self, s: Session, fenced: Fenced, user: User, key: LogKey, state: LogState, *,
+    def _write(self, s: Session, fenced: Fenced, user: User, key: LogKey | None, state: LogState, *,
                parsed: ProviderResult | None, v2_before: MealLogV2 | None) -> LogView:
+        """Write `state` where the plan says and move the locked `key` to it (None: a new log, whose
+        key row was inserted at this version)."""
         plan = fenced.plan
         record: RecordV2 | None = None
-        if plan.writes_v2:
+        if plan.writes_v2 and fenced.inline_v2:
             record = self._record(fenced, state, parsed, v2_before)
             if record is not None:
-                stored = record
-                saved = self.observer.savepoint(s, Operation.WRITE_V2, lambda: put_v2(
-                    s, state, stored, pipeline_version=self.pipeline_version, phase=fenced.phase.value))
-                record = record if saved is not None else None
+                self._put_v2(s, fenced, state, record)
         legacy = legacy_nutrition(state)
         if plan.writes_legacy or record is None:  # P3 writes legacy only when v2 failed
             put_legacy(s, state, legacy, origin="legacy" if plan.writes_legacy else "p3_fallback")
@@ -180,11 +186,27 @@ class WritePath:
             self._enqueue(s, fenced, JobKind.V2_SYNC, state, {})
         if plan.shadow_job:
             self._enqueue(s, fenced, JobKind.SHADOW, state, shadow_payload(state, legacy))
-        move_key(key, state)
-        s.flush()
+        if key is not None:
+            move_key(key, state)
+            s.flush()
         if record is not None and fenced.reads_through_adapter(user.id):
             return adapter_view(state, record)
         return view(state, legacy, source="legacy")
+
+    def _put_v2(self, s: Session, fenced: Fenced, state: LogState, record: RecordV2) -> None:
+        """The inline v2 save: one upsert, no savepoint (two round trips fewer per P1-P3 write). If it
+        fails, the unit of work is run again without it (`V2WriteFailed`): the legacy write stands (in
+        P3 the legacy row takes the version) and a v2_sync job completes v2 later."""
+        try:
+            put_v2(s, state, record, pipeline_version=self.pipeline_version, phase=fenced.phase.value)
+        except DBAPIError as exc:
+            if exc.connection_invalidated:  # the connection is gone, not v2: the whole request fails (503)
+                raise
+            self.observer.raised(Operation.WRITE_V2, exc)
+            raise V2WriteFailed(f"v2 save failed: {exc!r}") from exc
+        except Exception as exc:
+            self.observer.raised(Operation.WRITE_V2, exc)
+            raise V2WriteFailed(f"v2 save failed: {exc!r}") from exc
 
     def _enqueue(self, s: Session, fenced: Fenced, kind: JobKind, state: LogState, payload: dict[str, Any]) -> None:
         """An outbox row: one INSERT, no savepoint (two round trips fewer per write). If it fails, the

@@ -6,7 +6,7 @@ v2 normalization and the migration harness. It is pure: no I/O, no settings, no 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, Protocol
 
 Field = Literal["kcal", "protein_g", "fat_g", "carbs_g"]
@@ -61,12 +61,17 @@ class ProviderItem:
     match_note: str = ""  # its evidence, for people ("fuzzy 'banana' 92")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Every field is a str, float or None: a flat copy is `asdict` without its recursive deep copy
+        # (it runs on every write, where `asdict` cost more than the offline parse itself).
+        return {name: getattr(self, name) for name in _ITEM_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProviderItem:
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**known)
+
+
+_ITEM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ProviderItem))
 
 
 @dataclass(frozen=True, slots=True)

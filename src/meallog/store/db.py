@@ -57,7 +57,9 @@ def normalize_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, echo: bool = False) -> Engine:
+    """An engine on `url`. On PostgreSQL each process keeps up to `pool_size` connections open and
+    opens up to `max_overflow` more under a burst (`MEALLOG_DB_POOL_SIZE`, `MEALLOG_DB_MAX_OVERFLOW`)."""
     url = normalize_url(url)
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
@@ -66,7 +68,7 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -56,7 +56,7 @@ def database_label(url: str | URL) -> str:
     return u.render_as_string(hide_password=True).replace(":***@", "@", 1)
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     """An engine on an existing, up-to-date schema; never creates a database or migrates one.
 
     Raises DatabaseNotReady with the command to run when the file is missing, the database has no
@@ -70,7 +70,7 @@ def open_database(url: str) -> Engine:
     in_file = u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:")
     if in_file and not Path(str(u.database)).is_file():
         raise DatabaseNotReady(f"no database at {label}: run `meallog db upgrade` there, or set DATABASE_URL")
-    engine = make_engine(url)
+    engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
     try:
         current = current_revision(engine)
     except SQLAlchemyError as exc:
