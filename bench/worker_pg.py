@@ -6,9 +6,9 @@ the very rows it stored again with `executemany` and no computation (the ceiling
 rounds; the figure is the median of per-round ratios. The logs cycle through 10 meal texts, so the
 worker (and the backfill) compute v2 once per distinct parse of a batch: about 10 times per batch,
 the best case of a lunch peak (the worst, every parse distinct, costs v2 for every log). `--profile`
-prints a pyinstrument profile of one drain. Then `backfill` (what `meallog backfill` runs) over the same legacy logs against the same
-v2 rows inserted with executemany. Nothing here asserts a time. `bench/http_pg.py` runs the same
-measures after its HTTP rounds.
+prints a pyinstrument profile of one drain. Then `backfill` (what `meallog backfill` runs) over the
+same legacy logs against the same v2 rows inserted with executemany. Nothing here asserts a time.
+`bench/http_pg.py` runs the same measures after its HTTP rounds.
 """
 
 from __future__ import annotations

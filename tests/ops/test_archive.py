@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -278,3 +280,51 @@ def test_a_manifest_cut_short_by_a_crash_is_written_again(engine: Engine, seed, 
     assert read_manifest(archive_store, "diffs", "2026-10")["rows"] == 50
     assert len([k for k in archive_store.list("diffs/2026-10") if k.endswith(".parquet")]) == 1
     assert not archive_store.exists("diffs/2026-10/manifest-utc-month.json")
+
+
+def test_read_ahead_keeps_order_and_stays_at_most_two_blocks_ahead() -> None:
+    made: list[int] = []
+
+    def blocks() -> Iterator[bytearray]:
+        for i in range(50):
+            made.append(i)
+            yield bytearray([i])
+
+    seen = []
+    for block in archive._read_ahead(blocks(), depth=2):
+        # the producer may hold one block in hand beside the two queued ones
+        assert len(made) - len(seen) <= 4, (len(made), len(seen))
+        seen.append(block[0])
+        if len(seen) < 5:
+            time.sleep(0.02)  # a slow consumer: an unbounded producer would be far ahead by now
+    assert seen == list(range(50))
+
+
+def test_read_ahead_raises_the_producers_error_after_what_came_before() -> None:
+    def blocks() -> Iterator[bytearray]:
+        yield bytearray(b"a")
+        raise ConnectionError("server closed the connection")
+
+    got = []
+    with pytest.raises(ConnectionError, match="server closed"):
+        for block in archive._read_ahead(blocks()):
+            got.append(bytes(block))
+    assert got == [b"a"]
+
+
+def test_a_consumer_that_stops_early_lets_the_copy_read_to_its_end() -> None:
+    """A failed Parquet write stops the consumer: the producer still reads the COPY to its end (the
+    connection stays usable for the rollback) and its thread is gone when the generator closes."""
+    read: list[int] = []
+
+    def blocks() -> Iterator[bytearray]:
+        for i in range(30):
+            read.append(i)
+            yield bytearray([i])
+
+    with pytest.raises(OSError, match="disk full"):
+        for block in archive._read_ahead(blocks()):
+            if block[0] == 3:
+                raise OSError("disk full")
+    assert read == list(range(30))
+    assert not [t for t in threading.enumerate() if t.name == "archive-copy"]

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import struct
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -37,7 +39,7 @@ from meallog.store.models import PARTITIONED, ArchiveManifest
 
 FORMAT = 2  # 2: JST months, with their bounds in the manifest (1: UTC months, no bounds)
 BATCH_ROWS = 8_192  # rows per batch read (SQLite): bounds memory, not the month
-CSV_BLOCK = 1 << 20  # bytes of CSV per record batch (PostgreSQL): 1.7k-7k rows, one Parquet row group each
+CSV_BLOCK = 1 << 22  # bytes of CSV per record batch (PostgreSQL): 7k-28k rows, one Parquet row group each
 PARQUET: dict[str, Any] = {"compression": "zstd", "use_dictionary": False}
 
 
@@ -200,6 +202,54 @@ def _joined(copy: Any, chunk: int = CSV_BLOCK) -> Iterator[bytearray]:
         yield block
 
 
+_DONE = object()
+
+
+def _read_ahead(items: Iterator[bytearray], depth: int = 2) -> Iterator[bytearray]:
+    """`items`, produced in a thread of their own at most `depth` ahead of the consumer.
+
+    The COPY's rows are read (a Python loop, holding the GIL) while the previous block is parsed,
+    hashed and encoded (Arrow and xxhash, mostly without it): on PostgreSQL the two overlap on two
+    cores. Memory stays flat: at most `depth` blocks wait. The producer's error is raised here; if the
+    consumer stops early, the producer reads the rest of its items without keeping them, so the
+    COPY ends cleanly on its connection before the caller's transaction goes on or rolls back.
+    """
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+            q.put((_DONE, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            q.put((_DONE, exc))
+
+    thread = threading.Thread(target=produce, name="archive-copy", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if isinstance(item, tuple) and item[0] is _DONE:
+                if item[1] is not None:
+                    raise item[1]
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let it finish its items (it puts one last marker)
+            try:
+                q.get(timeout=0.1)
+            except queue.Empty:
+                continue
+        thread.join()
+
+
 def _pg_batches(s: Session, name: str, month: Month, schema: pa.Schema,
                 export: MonthExport) -> Iterator[pa.RecordBatch]:
     """The month as PostgreSQL's own CSV (`COPY (SELECT ...) TO STDOUT (FORMAT csv)`), parsed by Arrow.
@@ -222,7 +272,7 @@ def _pg_batches(s: Session, name: str, month: Month, schema: pa.Schema,
         cur.execute("SET LOCAL TIME ZONE 'UTC'")
         cur.execute("SET LOCAL client_encoding = 'UTF8'")  # so Arrow need not re-validate the text
         with cur.copy(sql) as copy:
-            for block in _joined(copy):
+            for block in _read_ahead(_joined(copy)):
                 # Each block on its own, in this thread: Arrow's streaming reader would read ahead up
                 # to 32 blocks in a thread of its own (peak memory then grows with the month, not the block).
                 table = pacsv.read_csv(pa.py_buffer(block), read_options=pacsv.ReadOptions(
