@@ -58,6 +58,7 @@ POST_LUA = """
 local n = 0
 local meals = {"ご飯 1杯と味噌汁、焼き鮭 1切れ", "2 eggs, toast with butter, black coffee", "カレーライス 1皿",
                "納豆 1パック", "ビール 1缶", "唐揚げ定食", "banana", "ラーメン 大盛り", "caesar salad", "牛丼 1杯"}
+local tokens = {TOKENS}
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -66,7 +67,7 @@ end
 function request()
   n = n + 1
   local body = '{"text": "' .. meals[(n % #meals) + 1] .. '"}'
-  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer TOKEN",
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[(n % #tokens) + 1],
                    ["Idempotency-Key"] = "RUN-" .. tid .. "-" .. n}
   return wrk.format("POST", "/logs", headers, body)
 end
@@ -76,6 +77,7 @@ function request()
   return wrk.format("GET", "/logs?date=DAY", {["Authorization"] = "Bearer TOKEN"}, nil)
 end
 """
+WRITERS = 2_000  # users the POSTs rotate over (a run writes ~30k logs: ~15 per user-day)
 READER_LOGS = 5  # the GET reads one user-day of this many logs (written before the rounds, in OFF)
 
 
@@ -199,8 +201,11 @@ PROFILES = {"full": Profile(rounds=3, seconds=4, paced_seconds=6, out="http_pg.j
             "quick": Profile(rounds=2, seconds=2, paced_seconds=3, out="http_pg_quick.json", replay_rounds=2)}
 
 
-def lua(template: str, *, token: str, path: str = "/logs", day: str = "", paced: bool = False) -> str:
-    script = template.replace("TOKEN", token).replace('"/logs', f'"{path}').replace("DAY", day)
+def lua(template: str, *, token: str | list[str], path: str = "/logs", day: str = "", paced: bool = False) -> str:
+    """The wrk script: `token` is the reader's (GET), or the writers' tokens (POST), one per request in turn."""
+    tokens = [token] if isinstance(token, str) else token
+    script = (template.replace("TOKENS", ", ".join(f'"{t}"' for t in tokens)).replace("TOKEN", tokens[0])
+              .replace('"/logs', f'"{path}').replace("DAY", day))
     if paced:
         script += f"\nfunction delay()\n  return {PACED_MS}\nend\n"
     return script
@@ -214,12 +219,17 @@ def serve_has_workers() -> bool:
 
 
 def make_user(url: str, name: str) -> str:
+    return make_users(url, name, 1)[0]
+
+
+def make_users(url: str, name: str, n: int) -> list[str]:
+    """`n` users (`name`, or `name-0` ... when n > 1) in one transaction; their tokens."""
     engine = make_engine(url)
     upgrade(engine)
     with session_scope(make_sessionmaker(engine)) as s:
-        _, token = add_user(s, name=name, now=datetime.now(UTC))
+        tokens = [add_user(s, name=name if n == 1 else f"{name}-{i}", now=datetime.now(UTC))[1] for i in range(n)]
     engine.dispose()
-    return token
+    return tokens
 
 
 def main() -> int:
@@ -240,9 +250,11 @@ def main() -> int:
     load_before = os.getloadavg()
     results: dict[str, list[dict[str, float]]] = {}
     with temp_database(args.admin_url) as url, tempfile.TemporaryDirectory() as tmp:
-        token, reader = make_user(url, "bench"), make_user(url, "reader")
+        # The writers: WRITERS users in turn, a few logs each per day as at a lunch peak (one user
+        # writing every log would make the worker's day diff re-read one ever-growing user-day).
+        token, reader = make_users(url, "bench", WRITERS), make_user(url, "reader")
         sqlite_url = f"sqlite:///{tmp}/bench.sqlite3"
-        sqlite_token = make_user(sqlite_url, "bench")
+        sqlite_token = make_users(sqlite_url, "bench", WRITERS)
         scripts: dict[str, Path] = {}
 
         def script(name: str, body: str) -> Path:

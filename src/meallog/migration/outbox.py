@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, any_, bindparam, func, insert, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, any_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from meallog.store.db import is_postgres
-from meallog.store.models import OutboxJob
+from meallog.store.models import OUTBOX_LIVE, OutboxJob
 
 
 class JobKind(StrEnum):
@@ -72,24 +72,38 @@ class ClaimedJob:
     attempts: int
 
 
-def claim_batch(s: Session, *, worker_id: str, now: datetime, batch: int, lease_s: float) -> list[ClaimedJob]:
-    """Lease up to `batch` due jobs in one statement (UPDATE ... WHERE id IN (SELECT ... SKIP LOCKED)).
+def claim_statement(*, worker_id: str, now: datetime, batch: int, lease_s: float, postgres: bool) -> Any:
+    """UPDATE ... WHERE id = ANY(ARRAY(SELECT ... LIMIT batch [FOR UPDATE SKIP LOCKED])) RETURNING the jobs.
 
-    On PostgreSQL concurrent workers skip each other's rows; SQLite holds the write lock (BEGIN
-    IMMEDIATE) for the statement, which serialises claims the same way.
+    The SELECT names the live states first, so it walks `ix_outbox_live` (the jobs not done), never
+    the day of done jobs beside them; `= ANY(ARRAY(...))` makes the UPDATE fetch those ids by the
+    primary key (`IN (SELECT ...)` let the planner hash-join the whole table).
     """
     due = or_(
         (OutboxJob.state == JobState.PENDING.value) & (OutboxJob.next_attempt_at <= now),
         (OutboxJob.state == JobState.RUNNING.value) & (OutboxJob.locked_until < now),
     )
-    ids = select(OutboxJob.id).where(due).order_by(OutboxJob.id).limit(batch)
-    if is_postgres(s):
-        ids = ids.with_for_update(skip_locked=True)
+    live = text(OUTBOX_LIVE)  # the index's own predicate, as constants: the planner proves it at once
+    ids = select(OutboxJob.id).where(live, due).order_by(OutboxJob.id).limit(batch)
     t: Any = OutboxJob.__table__
-    stmt = (update(t).where(t.c.id.in_(ids.scalar_subquery()))  # Core: no ORM bulk-update bookkeeping
+    if postgres:
+        ids = ids.with_for_update(skip_locked=True)
+        chosen = t.c.id == any_(func.array(ids.scalar_subquery()))
+    else:
+        chosen = t.c.id.in_(ids.scalar_subquery())
+    return (update(t).where(chosen)  # Core: no ORM bulk-update bookkeeping
             .values(state=JobState.RUNNING.value, locked_by=worker_id, locked_until=now + timedelta(seconds=lease_s),
                     updated_at=now, attempts=t.c.attempts + 1)
             .returning(t.c.id, t.c.kind, t.c.log_id, t.c.log_version, t.c.payload, t.c.attempts))
+
+
+def claim_batch(s: Session, *, worker_id: str, now: datetime, batch: int, lease_s: float) -> list[ClaimedJob]:
+    """Lease up to `batch` due jobs in one statement (`claim_statement`).
+
+    On PostgreSQL concurrent workers skip each other's rows; SQLite holds the write lock (BEGIN
+    IMMEDIATE) for the statement, which serialises claims the same way.
+    """
+    stmt = claim_statement(worker_id=worker_id, now=now, batch=batch, lease_s=lease_s, postgres=is_postgres(s))
     rows = s.connection().execute(stmt).all()
     return sorted((ClaimedJob(id=r[0], kind=r[1], log_id=r[2], log_version=r[3], payload=dict(r[4] or {}),
                               attempts=r[5]) for r in rows), key=lambda j: j.id)
@@ -169,10 +183,11 @@ def retry_dead(s: Session, *, now: datetime, job_ids: list[int] | None = None) -
 
 @dataclass(frozen=True, slots=True)
 class QueueStats:
+    """The live queue: jobs not done (done jobs are not counted: a day of them awaits the cleanup)."""
+
     pending: int
     running: int
     dead: int
-    done: int
     oldest_pending_at: datetime | None
 
     def lag_seconds(self, now: datetime) -> float:
@@ -180,12 +195,15 @@ class QueueStats:
 
 
 def stats(s: Session) -> QueueStats:
-    counts = {state: n for state, n in s.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).all()}
-    oldest = s.scalar(select(func.min(OutboxJob.created_at)).where(
-        OutboxJob.state.in_([JobState.PENDING.value, JobState.RUNNING.value])))
+    """Counts and the oldest waiting job, read through `ix_outbox_live` (never the done jobs)."""
+    live = text(OUTBOX_LIVE)
+    counts = {state: n for state, n in s.execute(select(OutboxJob.state, func.count()).where(live)
+                                                 .group_by(OutboxJob.state)).all()}
+    oldest = s.scalar(select(func.min(OutboxJob.created_at)).where(live, OutboxJob.state.in_(
+        [JobState.PENDING.value, JobState.RUNNING.value])))
     if oldest is not None and oldest.tzinfo is None:
         from datetime import UTC
 
         oldest = oldest.replace(tzinfo=UTC)
     return QueueStats(pending=counts.get("pending", 0), running=counts.get("running", 0),
-                      dead=counts.get("dead", 0), done=counts.get("done", 0), oldest_pending_at=oldest)
+                      dead=counts.get("dead", 0), oldest_pending_at=oldest)

@@ -22,10 +22,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meallog.store.db import Base, UTCDateTime
+
+OUTBOX_LIVE = "state IN ('pending', 'running', 'dead')"  # the outbox jobs not done
 
 # BigInteger ids on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite.
 Id = BigInteger().with_variant(Integer, "sqlite")
@@ -210,7 +213,12 @@ class OutboxJob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_outbox_state_next", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_state_next", "state", "next_attempt_at"),
+        # The live queue: a day of done jobs waits for the nightly cleanup beside it, and a claim
+        # must not read them (ORDER BY id LIMIT n over this index reads only jobs not done).
+        Index("ix_outbox_live", "id", postgresql_where=text(OUTBOX_LIVE), sqlite_where=text(OUTBOX_LIVE)),
+    )
 
 
 class IngestRequest(Base):
