@@ -12,7 +12,7 @@ from sqlalchemy import Engine, event
 from meallog.app import build_services, create_app
 from meallog.clock import FrozenClock
 from meallog.settings import Settings
-from meallog.store.db import make_sessionmaker, session_scope
+from meallog.store.db import is_postgres, make_sessionmaker, session_scope
 from meallog.users import rotate_token
 
 
@@ -174,3 +174,26 @@ def test_an_api_process_keeps_the_outbox_depth_fresh(make_settings: Callable[...
     finally:
         probe.stop()
     assert services.worker.last_depth == 3
+
+
+def test_a_token_the_cache_has_not_seen_is_read_outside_any_transaction_on_postgresql(
+        client: TestClient, engine: Engine, add_user: Callable[..., str]) -> None:
+    """Most requests of a lunch peak come from a user the 5 s cache has not seen: the token's SELECT
+    runs in autocommit (no BEGIN and COMMIT round trips around it), the write in its one transaction."""
+    if not is_postgres(engine):
+        pytest.skip("SQLite reads the token in a short transaction (no round trips to save)")
+    seen: list[tuple[str, bool]] = []
+
+    def before(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append((statement.lstrip().split("\n")[0][:40].upper(), bool(conn.connection.dbapi_connection.autocommit)))
+
+    token = add_user()
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        r = client.post("/logs", json={"text": "ご飯 1杯"}, headers=auth(token))
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert r.status_code == 201, r.text
+    token_reads = [autocommit for sql, autocommit in seen if "FROM USERS" in sql or sql.startswith("SELECT USERS")]
+    assert token_reads == [True], seen
+    assert all(not autocommit for sql, autocommit in seen if sql.startswith("INSERT")), seen
