@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -249,6 +250,7 @@ def main() -> int:
     two_proc = serve_has_workers()
     load_before = os.getloadavg()
     results: dict[str, list[dict[str, float]]] = {}
+    lags: dict[str, list[dict[str, float]]] = {}
     with temp_database(args.admin_url) as url, tempfile.TemporaryDirectory() as tmp:
         # The writers: WRITERS users in turn, a few logs each per day as at a lunch peak (one user
         # writing every log would make the worker's day diff re-read one ever-growing user-day).
@@ -290,7 +292,14 @@ def main() -> int:
             script("get paced", lua(GET_LUA, token=reader, day=day, paced=True))
 
             def run(key: str, base: str, name: str, secs: float) -> None:
-                res = wrk(base, scripts[name], seconds=secs, connections=args.connections)
+                if key in LAG_ARMS:  # the outbox's lag while the load runs, and once it stops
+                    with lag_sampler(base) as samples:
+                        res = wrk(base, scripts[name], seconds=secs, connections=args.connections)
+                        loaded = len(samples)
+                        time.sleep(LAG_AFTER_S)
+                    lags.setdefault(key, []).append(lag_summary(samples, loaded))
+                else:
+                    res = wrk(base, scripts[name], seconds=secs, connections=args.connections)
                 results.setdefault(key, []).append(res)
                 print(f"round {r + 1} {key}: {res}", file=sys.stderr)
 
@@ -325,11 +334,55 @@ def main() -> int:
               "rounds": rounds, "seconds": seconds, "paced_seconds": prof.paced_seconds,
               "paced_rps": 1000 / PACED_MS * args.connections, "connections": args.connections,
               "two_proc": two_proc, "load_before": load_before, "load_after": load_after, "cpus": os.cpu_count(),
-              "table": summarise(results), "worker": worker, "backfill": backfill, "raw": results}
+              "table": summarise(results), "outbox_lag": {k: _median_lag(v) for k, v in lags.items()},
+              "worker": worker, "backfill": backfill, "raw": results}
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(report, indent=2) + "\n")
     print(render(report))
     return 0
+
+
+# The shadow's queue under the load OFF sustains, flat out and paced; OFF is sampled alike, so the
+# poll (4 a second) costs both arms the same.
+LAG_ARMS = ("POST OFF", "POST P0", "POST paced OFF", "POST paced P0")
+LAG_AFTER_S = 3.0  # sampled on after the load, to see the queue drain
+
+
+@contextmanager
+def lag_sampler(base: str, every_s: float = 0.25) -> Iterator[list[tuple[float, int]]]:
+    """(shadow lag seconds, jobs waiting) from `GET /admin/phase`, every `every_s`, in a thread."""
+    samples: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(every_s):
+            req = urllib.request.Request(f"{base}/admin/phase", headers={"Authorization": f"Bearer {ADMIN}"})
+            try:
+                with urllib.request.urlopen(req, timeout=5) as resp:
+                    got = json.loads(resp.read())
+                samples.append((float(got["shadow_lag_seconds"]), int(got["queue"]["pending"])
+                                + int(got["queue"]["running"])))
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield samples
+    finally:
+        stop.set()
+        thread.join()
+
+
+def lag_summary(samples: list[tuple[float, int]], loaded: int) -> dict[str, float]:
+    """Max lag and queue while loaded; the lag when the load stopped and after LAG_AFTER_S."""
+    under, after = samples[:loaded] or [(0.0, 0)], samples[loaded:] or samples[-1:] or [(0.0, 0)]
+    return {"max_lag_s": max(x[0] for x in under), "max_waiting": max(x[1] for x in under),
+            "lag_at_stop_s": under[-1][0], "lag_after_s": after[-1][0], "waiting_after": after[-1][1]}
+
+
+def _median_lag(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(run[k] for run in runs) for k in runs[0]}
 
 
 def base_of(key: str) -> str:
@@ -385,7 +438,13 @@ def render(report: dict[str, Any]) -> str:
         lines.append("| POST/GET | 2 processes | n/a (serve has no --workers) | | | | | | |")
     w, b = report["worker"], report["backfill"]
     lines += ["", "Ratios: each arm against the OFF of its own group in the same round (bare: against OFF; the "
-              "peer's P0 against the peer's OFF), median of the per-round ratios.", "",
+              "peer's P0 against the peer's OFF), median of the per-round ratios.", ""]
+    for key, lag in report.get("outbox_lag", {}).items():
+        lines.append(f"outbox lag, {key} (median of rounds): at most {lag['max_lag_s']:.2f} s and "
+                     f"{lag['max_waiting']:.0f} jobs waiting under load; {lag['lag_at_stop_s']:.2f} s when it "
+                     f"stopped, {lag['lag_after_s']:.2f} s ({lag['waiting_after']:.0f} waiting) "
+                     f"{LAG_AFTER_S:.0f} s later")
+    lines += ["",
               f"shadow worker: {w['worker_logs_per_s']:.0f} logs/s over {w['jobs']} jobs; batched-insert ceiling "
               f"(executemany, no computation) {w['ceiling_logs_per_s']:.0f} logs/s; ratio {w['ratio'] * 100:.1f} %",
               f"backfill: {b['backfill_logs_per_s']:.0f} logs/s over {b['logs']} legacy logs; the same v2 rows with "

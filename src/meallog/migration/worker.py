@@ -1,6 +1,6 @@
 """The outbox worker: claims jobs, computes v2, writes shadow/diff rows and v2 records.
 
-Under `meallog serve` it runs in the background child process (`SCHED_IDLE`, else nice 19; never a
+Under `meallog serve` it runs in the background child process (nice 10, never a
 thread of an API process); `meallog worker` processes run more of them.
 Shadow jobs go in batches: one statement claims N (the flags and ignore rules are read in the same
 transaction), v2 runs once per distinct provider parse of the batch (every job under its own timeout,
