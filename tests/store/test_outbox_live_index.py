@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from meallog.migration.outbox import claim_batch, stats
 from meallog.store.db import is_postgres, make_engine, session_scope
 from meallog.store.migrate import downgrade, upgrade
-from tests import pg
-
-
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
-def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
-        return
-    with pg.fresh_database(request.getfixturevalue("pg_admin_url")) as url:
-        yield url
 
 
 def _index_sql(conn: object, url: str) -> str | None:

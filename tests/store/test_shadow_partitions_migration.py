@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,15 +26,6 @@ def _before_0004(url: str) -> str:
     rev = ScriptDirectory.from_config(alembic_config(url)).get_revision("0004")
     assert rev is not None and isinstance(rev.down_revision, str)
     return rev.down_revision
-
-
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
-def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
-        return
-    with pg.fresh_database(request.getfixturevalue("pg_admin_url")) as url:
-        yield url
 
 
 def insert_ignore(s: Session, name: str, values: dict[str, Any], conflict: tuple[str, ...]) -> bool:
