@@ -124,11 +124,12 @@ class Fence:
 
     def move(self, s: Session, *, phase: Phase, now: datetime) -> int:
         """Set the phase and move the epoch (inside `exclusive`). Returns the new epoch."""
-        row = self.exclusive(s)
-        s.execute(update(MigrationState).where(MigrationState.id == STATE_ID)
-                  .values(epoch=MigrationState.epoch + 1, phase=phase.value, updated_at=now))
+        self.exclusive(s)
+        epoch = s.execute(update(MigrationState).where(MigrationState.id == STATE_ID)
+                          .values(epoch=MigrationState.epoch + 1, phase=phase.value, updated_at=now)
+                          .returning(MigrationState.epoch)).scalar_one()  # the stored epoch, as committed
         self.forget()
-        return row.epoch + 1
+        return int(epoch)
 
     def phase(self, s: Session) -> Phase:
         return Phase(self._row(s, lock=None).phase)
