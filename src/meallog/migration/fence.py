@@ -34,6 +34,9 @@ log = structlog.get_logger("meallog.migration")
 
 STATE_ID = 1
 ADVISORY_KEY = 0x6D65616C6C6F67  # "meallog": the phase fence's advisory lock on PostgreSQL
+# The shared lock, then the row read by a query of its own (a VOLATILE function's queries each take a
+# fresh snapshot, so the read sees a transition that committed while this waited): one round trip.
+_FENCE_SHARED = text("SELECT fence_epoch, fence_phase FROM meallog_fence_shared(:key)")
 
 
 def stored_phase(s: Session) -> Phase | None:
@@ -106,11 +109,15 @@ class Fence:
     def hold(self, s: Session, *, write: bool) -> Fenced:
         """The first statement of a unit of work. Writes hold the fence shared until they commit.
 
-        The row is read as two plain columns (no ORM object: this runs on every request); only a new
-        database, which has no row yet, goes through `_read` to create it."""
-        self._take(s, "share" if write else None)
-        got = s.execute(select(MigrationState.epoch, MigrationState.phase)
-                        .where(MigrationState.id == STATE_ID)).first()
+        The row is read as two plain columns (no ORM object: this runs on every request); on
+        PostgreSQL a write takes the lock and reads them in one statement, `meallog_fence_shared`.
+        Only a new database, which has no row yet, goes through `_read` to create it."""
+        if write and is_postgres(s):  # lock and read in one round trip (see revision 0007)
+            got = s.execute(_FENCE_SHARED, {"key": ADVISORY_KEY}).first()
+        else:
+            self._take(s, "share" if write else None)
+            got = s.execute(select(MigrationState.epoch, MigrationState.phase)
+                            .where(MigrationState.id == STATE_ID)).first()
         if got is None:
             row = self._read(s)
             epoch, phase = row.epoch, row.phase

@@ -78,7 +78,7 @@ class LogKey(Base):
 
 
 class MigrationState(Base):
-    """The phase fence: one row. Writes read it FOR SHARE, transitions FOR UPDATE (PostgreSQL).
+    """The phase fence: one row. Writes hold its advisory lock shared, transitions exclusively (PostgreSQL).
 
     `phase` is the phase every write and read runs under; `epoch` moves on every flag change, so a
     process's cached flag snapshot of another epoch is reloaded, never used.

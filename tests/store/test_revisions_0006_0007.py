@@ -1,9 +1,10 @@
-"""Revision 0006 indexes the live outbox (jobs not done) on a database that already holds jobs."""
+"""Revisions 0006 (the live outbox index) and 0007 (the fence function) on databases that hold rows."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from meallog.migration.outbox import claim_batch, stats
@@ -49,3 +50,25 @@ def test_0006_indexes_the_jobs_not_done_and_the_queue_reads_the_same(blank_url: 
             assert _index_sql(conn, blank_url) is None
     finally:
         engine.dispose()
+
+
+@pytest.mark.pg
+def test_0007_adds_the_fence_function_and_takes_it_away(pg_admin_url: str) -> None:
+    from tests import pg
+
+    with pg.fresh_database(pg_admin_url) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO migration_state (id, epoch, phase, updated_at) "
+                                  "VALUES (1, 7, 'P2', now())"))
+                assert conn.execute(text("SELECT * FROM meallog_fence_shared(1)")).one() == (7, "P2")
+                assert conn.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                                         "mode = 'ShareLock' AND pid = pg_backend_pid()")).scalar_one() == 1
+            downgrade(engine, "0006")
+            with engine.begin() as conn:
+                assert conn.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'meallog_fence_shared'")
+                                    ).scalar_one() == 0
+        finally:
+            engine.dispose()
