@@ -31,7 +31,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -292,14 +292,14 @@ def main() -> int:
             script("get paced", lua(GET_LUA, token=reader, day=day, paced=True))
 
             def run(key: str, base: str, name: str, secs: float) -> None:
-                if key in LAG_ARMS:  # the outbox's lag while the load runs, and once it stops
-                    with lag_sampler(base) as samples:
-                        res = wrk(base, scripts[name], seconds=secs, connections=args.connections)
-                        loaded = len(samples)
-                        time.sleep(LAG_AFTER_S)
-                    lags.setdefault(key, []).append(lag_summary(samples, loaded))
-                else:
+                sampled = key in LAG_ARMS  # the outbox's lag while the load runs, and once it stops
+                with lag_sampler(base) if sampled else nullcontext([]) as samples:
                     res = wrk(base, scripts[name], seconds=secs, connections=args.connections)
+                    loaded = len(samples)
+                    if sampled:
+                        time.sleep(LAG_AFTER_S)
+                if sampled:
+                    lags.setdefault(key, []).append(lag_summary(samples, loaded))
                 results.setdefault(key, []).append(res)
                 print(f"round {r + 1} {key}: {res}", file=sys.stderr)
 

@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select, update
@@ -52,8 +53,9 @@ def rotate_token(s: Session, *, name: str) -> tuple[User, str]:
     return user, token
 
 
-def _detached(user: User) -> User:
-    """A copy bound to no session: safe to share between threads and requests (read only)."""
+def _detached(user: Any) -> User:
+    """A copy bound to no session (of a User, or of a row with its columns): safe to share between
+    threads and requests (read only)."""
     return User(id=user.id, name=user.name, token_hash=user.token_hash, time_zone=user.time_zone,
                 locale=user.locale, created_at=user.created_at)
 
@@ -85,15 +87,15 @@ class UserCache:
             user = self._remember(found)
         return user
 
-    def _read_token(self, digest: str) -> User | None:
-        """One SELECT. On PostgreSQL outside any transaction (autocommit: no BEGIN and COMMIT round
-        trips around it; most requests of a lunch peak come from a user the cache has not seen)."""
+    def _read_token(self, digest: str) -> Any:
+        """The token's user row (a User, or a Core row with the same attributes), or None. One SELECT;
+        on PostgreSQL outside any transaction (autocommit: no BEGIN and COMMIT round trips around
+        it; most requests of a lunch peak come from a user the cache has not seen)."""
         engine = self.sessions.kw.get("bind")
         if isinstance(engine, Engine) and is_postgres(engine):
             t = User.__table__
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                row = conn.execute(select(t).where(t.c.token_hash == digest)).one_or_none()
-            return None if row is None else User(**row._mapping)
+                return conn.execute(select(t).where(t.c.token_hash == digest)).one_or_none()
         with session_scope(self.sessions) as s:
             return s.scalars(select(User).where(User.token_hash == digest)).one_or_none()
 
@@ -126,7 +128,7 @@ class UserCache:
             table.move_to_end(key)
             return entry[1]
 
-    def _remember(self, found: User) -> User:
+    def _remember(self, found: Any) -> User:
         user = _detached(found)
         if self.ttl_s <= 0:
             return user
